@@ -1,0 +1,7 @@
+// wasmcap:internal -- the runtime services the wasmcap: modules need, taken from the frozen
+// object the prelude installed. The module loader serves this only to wasmcap: modules.
+const internal = globalThis[Symbol.for("wasmcap.internal")];
+
+// fillRandom(u8): fills u8 from the CSPRNG op (pooled) and returns it.
+// guestModule(name): the compiled WebAssembly.Module of an embedded guest, cached per runtime.
+export const { fillRandom, guestModule } = internal;

@@ -1,0 +1,36 @@
+//! wasmcap: run WebAssembly capabilities from JavaScript in a Rust host.
+//!
+//! A [`Runtime`] is one V8 isolate (through `deno_core`) with Node-style globals, a CSPRNG op
+//! and the `wasmcap:` modules: `wasmcap:monocypher` (Monocypher's AEAD compiled to Wasm),
+//! `wasmcap:twosum` and `wasmcap:guest` (the one layer that touches guest memory).
+//!
+//! A host application embeds it in a few lines, adding ops of its own as `deno_core`
+//! extensions (see `examples/embed.rs`):
+//!
+//! ```no_run
+//! # fn main() -> anyhow::Result<()> {
+//! let script = wasmcap::Script::File(std::path::PathBuf::from("/abs/path/main.js"));
+//! let exit_code = wasmcap::run_blocking(&script, wasmcap::Options::default())?;
+//! # Ok(()) }
+//! ```
+
+pub mod loader;
+pub mod ops;
+pub mod runtime;
+
+pub use deno_core;
+pub use ops::Output;
+pub use runtime::{Options, Runtime, Script, format_core_error};
+
+/// Runs `script` to completion on a fresh current-thread tokio runtime and returns its exit
+/// code. An uncaught exception is an `Err` whose text follows `error: ` when printed.
+pub fn run_blocking(script: &Script, mut options: Options) -> anyhow::Result<i32> {
+    if options.script.is_none() {
+        options.script = Some(script.path().to_path_buf());
+    }
+    let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    tokio.block_on(async {
+        let mut runtime = Runtime::new(options)?;
+        runtime.run(script).await
+    })
+}

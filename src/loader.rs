@@ -1,0 +1,173 @@
+//! Module loading: local files under the script's own directory tree, and the embedded
+//! `wasmcap:` modules. Nothing else (no network, no files outside the tree).
+
+use std::path::{Path, PathBuf};
+
+use deno_core::{
+    ModuleLoadOptions, ModuleLoadReferrer, ModuleLoadResponse, ModuleLoader, ModuleSource,
+    ModuleSourceCode, ModuleSpecifier, ModuleType, RequestedModuleType, ResolutionKind,
+    FastStaticString, ascii_str_include, resolve_import,
+};
+use deno_error::JsErrorBox;
+
+/// The `wasmcap:` modules scripts may import, embedded in the binary.
+const PUBLIC_MODULES: &[(&str, FastStaticString)] = &[
+    ("wasmcap:guest", ascii_str_include!("../js/guest.js")),
+    ("wasmcap:monocypher", ascii_str_include!("../js/monocypher.js")),
+    ("wasmcap:twosum", ascii_str_include!("../js/twosum.js")),
+];
+
+/// The bridge from the `wasmcap:` modules to the runtime's ops (randomness, guest blobs).
+/// Only `wasmcap:` modules may import it.
+const INTERNAL_MODULE: (&str, FastStaticString) =
+    ("wasmcap:internal", ascii_str_include!("../js/internal.js"));
+
+/// Names of the public `wasmcap:` modules, for help texts and the REPL.
+pub fn public_module_names() -> impl Iterator<Item = &'static str> {
+    PUBLIC_MODULES.iter().map(|(name, _)| *name)
+}
+
+pub struct WasmcapLoader {
+    /// Local modules must live under this directory (the main script's own).
+    root: PathBuf,
+}
+
+impl WasmcapLoader {
+    pub fn new(root: PathBuf) -> Self {
+        WasmcapLoader { root }
+    }
+}
+
+/// Shows a file URL as a path relative to the current directory where possible, so that
+/// error messages are short and golden files portable.
+pub fn display_specifier(specifier: &str) -> String {
+    let Ok(url) = ModuleSpecifier::parse(specifier) else { return specifier.to_string() };
+    let Ok(path) = url.to_file_path() else { return specifier.to_string() };
+    display_path(&path)
+}
+
+pub fn display_path(path: &Path) -> String {
+    match std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf)) {
+        Some(rel) if rel.as_os_str().is_empty() => ".".to_string(),
+        Some(rel) => rel.display().to_string(),
+        None => path.display().to_string(),
+    }
+}
+
+impl ModuleLoader for WasmcapLoader {
+    fn resolve(
+        &self,
+        specifier: &str,
+        referrer: &str,
+        _kind: ResolutionKind,
+    ) -> Result<ModuleSpecifier, JsErrorBox> {
+        if let Some(name) = specifier.strip_prefix("wasmcap:") {
+            let known = PUBLIC_MODULES.iter().any(|(n, _)| *n == specifier);
+            if specifier == INTERNAL_MODULE.0 && !referrer.starts_with("wasmcap:") {
+                return Err(JsErrorBox::type_error(
+                    "wasmcap:internal is private to the wasmcap: modules; import wasmcap:monocypher, wasmcap:twosum or wasmcap:guest instead",
+                ));
+            }
+            if !known && specifier != INTERNAL_MODULE.0 {
+                let names: Vec<_> = public_module_names().collect();
+                return Err(JsErrorBox::type_error(format!(
+                    "unknown module 'wasmcap:{name}' imported from {}; available: {}",
+                    display_specifier(referrer),
+                    names.join(", ")
+                )));
+            }
+            return ModuleSpecifier::parse(specifier).map_err(JsErrorBox::from_err);
+        }
+        resolve_import(specifier, referrer).map_err(|e| {
+            JsErrorBox::type_error(format!("{e} (imported from {})", display_specifier(referrer)))
+        })
+    }
+
+    fn load(
+        &self,
+        specifier: &ModuleSpecifier,
+        maybe_referrer: Option<&ModuleLoadReferrer>,
+        options: ModuleLoadOptions,
+    ) -> ModuleLoadResponse {
+        ModuleLoadResponse::Sync(self.load_sync(specifier, maybe_referrer, &options))
+    }
+}
+
+impl WasmcapLoader {
+    fn load_sync(
+        &self,
+        specifier: &ModuleSpecifier,
+        maybe_referrer: Option<&ModuleLoadReferrer>,
+        options: &ModuleLoadOptions,
+    ) -> Result<ModuleSource, JsErrorBox> {
+        let from = maybe_referrer
+            .map(|r| format!(" (imported from {})", display_specifier(r.specifier.as_str())))
+            .unwrap_or_default();
+        if specifier.scheme() == "wasmcap" {
+            let source = PUBLIC_MODULES
+                .iter()
+                .chain(std::iter::once(&INTERNAL_MODULE))
+                .find(|(n, _)| *n == specifier.as_str())
+                .map(|(_, s)| *s)
+                .ok_or_else(|| JsErrorBox::type_error(format!("unknown module '{specifier}'{from}")))?;
+            return Ok(ModuleSource::new(
+                ModuleType::JavaScript,
+                ModuleSourceCode::String(source.into()),
+                specifier,
+                None,
+            ));
+        }
+        if specifier.scheme() != "file" {
+            return Err(JsErrorBox::new(
+                "PermissionDenied",
+                format!(
+                    "cannot import '{specifier}'{from}: wasmcap scripts may import only local files and wasmcap: modules"
+                ),
+            ));
+        }
+        let path = specifier
+            .to_file_path()
+            .map_err(|_| JsErrorBox::type_error(format!("invalid file URL '{specifier}'{from}")))?;
+        if !path.starts_with(&self.root) {
+            return Err(JsErrorBox::new(
+                "PermissionDenied",
+                format!(
+                    "cannot import '{}'{from}: scripts may import modules only from their own directory tree ({})",
+                    display_path(&path),
+                    display_path(&self.root)
+                ),
+            ));
+        }
+        let code = std::fs::read(&path).map_err(|e| {
+            let what = if e.kind() == std::io::ErrorKind::NotFound {
+                "module not found".to_string()
+            } else {
+                e.to_string()
+            };
+            JsErrorBox::new("NotFound", format!("{what}: '{}'{from}", display_path(&path)))
+        })?;
+        let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let module_type = match (&options.requested_module_type, is_json) {
+            (RequestedModuleType::Json, true) => ModuleType::Json,
+            (RequestedModuleType::Json, false) => {
+                return Err(JsErrorBox::type_error(format!(
+                    "'{}' is not a .json file but was imported with type: \"json\"",
+                    display_path(&path)
+                )));
+            }
+            (_, true) => {
+                return Err(JsErrorBox::type_error(format!(
+                    "'{}' is JSON: import it with {{ type: \"json\" }}",
+                    display_path(&path)
+                )));
+            }
+            _ => ModuleType::JavaScript,
+        };
+        Ok(ModuleSource::new(
+            module_type,
+            ModuleSourceCode::Bytes(code.into_boxed_slice().into()),
+            specifier,
+            None,
+        ))
+    }
+}

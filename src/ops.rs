@@ -1,0 +1,218 @@
+//! The ops wasmcap gives JavaScript: randomness, output, process control and the embedded
+//! guest blobs. Everything else a script can do is plain V8.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::rc::Rc;
+
+use deno_core::{OpState, op2, v8};
+use deno_error::JsErrorBox;
+use rand_chacha::ChaCha20Rng;
+use rand_core::{RngCore, SeedableRng};
+
+/// Where every byte of randomness comes from. `Os` is the default and the only secure choice;
+/// `Seeded` exists so golden tests can pin AEAD outputs (`--seed`).
+pub enum Csprng {
+    Os,
+    Seeded(Box<ChaCha20Rng>),
+}
+
+impl Csprng {
+    pub fn seeded(seed: u64) -> Self {
+        Csprng::Seeded(Box::new(ChaCha20Rng::seed_from_u64(seed)))
+    }
+
+    pub fn fill(&mut self, buf: &mut [u8]) -> Result<(), getrandom::Error> {
+        match self {
+            Csprng::Os => getrandom::fill(buf),
+            Csprng::Seeded(rng) => {
+                rng.fill_bytes(buf);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Where `console` output goes: the process's stdout/stderr, or one shared buffer in which
+/// both streams interleave in the order written (golden tests compare exactly that).
+#[derive(Clone, Default)]
+pub enum Output {
+    #[default]
+    Inherit,
+    Capture(Rc<RefCell<Vec<u8>>>),
+}
+
+impl Output {
+    pub fn capture() -> Self {
+        Output::Capture(Rc::default())
+    }
+
+    /// What was captured so far (empty for `Inherit`).
+    pub fn captured(&self) -> Vec<u8> {
+        match self {
+            Output::Inherit => Vec::new(),
+            Output::Capture(buf) => buf.borrow().clone(),
+        }
+    }
+
+    pub fn write(&self, to_stderr: bool, bytes: &[u8]) {
+        // A closed pipe (`wasmcap run x.js | head`) is not the script's fault: drop the output.
+        match self {
+            Output::Inherit if to_stderr => {
+                let _ = std::io::stderr().lock().write_all(bytes);
+            }
+            Output::Inherit => {
+                let mut out = std::io::stdout().lock();
+                let _ = out.write_all(bytes);
+                let _ = out.flush();
+            }
+            Output::Capture(buf) => buf.borrow_mut().extend_from_slice(bytes),
+        }
+    }
+}
+
+/// Facts about the process that `process` exposes, and the exit code the script asked for.
+pub struct ProcessState {
+    pub argv: Vec<String>,
+    pub exit_code: i32,
+    /// Set by `process.exit()`: execution was terminated on purpose, not by an error.
+    pub exit_requested: bool,
+    pub started: std::time::Instant,
+    /// The main module's evaluation was fulfilled (see `op_wasmcap_main_evaluated`).
+    pub main_evaluated: bool,
+}
+
+/// The guest blobs compiled from `guest/`, embedded so users need no C toolchain.
+pub const GUESTS: &[(&str, &[u8])] = &[
+    ("monocypher", include_bytes!("../guest/monocypher.wasm")),
+    ("twosum", include_bytes!("../guest/twosum.wasm")),
+];
+
+/// Fills `buf` from the CSPRNG. A fast op: this is on the path of every nonce.
+#[op2(fast)]
+pub fn op_wasmcap_random_fill(
+    state: &mut OpState,
+    #[buffer] buf: &mut [u8],
+) -> Result<(), JsErrorBox> {
+    state
+        .borrow_mut::<Csprng>()
+        .fill(buf)
+        .map_err(|e| JsErrorBox::generic(format!("the system random number generator failed: {e}")))
+}
+
+#[op2(fast)]
+pub fn op_wasmcap_print(state: &mut OpState, #[string] text: &str, to_stderr: bool) {
+    state.borrow::<Output>().write(to_stderr, text.as_bytes());
+}
+
+/// `process.argv` and `process.platform`.
+#[op2]
+#[serde]
+pub fn op_wasmcap_process_info(state: &mut OpState) -> (Vec<String>, &'static str) {
+    (state.borrow::<ProcessState>().argv.clone(), std::env::consts::OS)
+}
+
+/// Milliseconds since the runtime started, for `performance.now()`.
+#[op2(fast)]
+pub fn op_wasmcap_now(state: &mut OpState) -> f64 {
+    state.borrow::<ProcessState>().started.elapsed().as_secs_f64() * 1000.0
+}
+
+/// UTF-8 decoding for `TextDecoder`: replacement characters (WHATWG's rule, which Rust's
+/// lossy decoding follows) or, with `fatal`, a TypeError.
+#[op2]
+#[string]
+pub fn op_wasmcap_utf8_decode(
+    #[buffer] bytes: &[u8],
+    fatal: bool,
+    ignore_bom: bool,
+) -> Result<String, JsErrorBox> {
+    let bytes = match bytes {
+        [0xEF, 0xBB, 0xBF, rest @ ..] if !ignore_bom => rest,
+        _ => bytes,
+    };
+    if fatal {
+        std::str::from_utf8(bytes)
+            .map(str::to_string)
+            .map_err(|e| JsErrorBox::type_error(format!("The encoded data was not valid for encoding utf-8 (invalid byte at offset {})", e.valid_up_to())))
+    } else {
+        Ok(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+#[op2(fast)]
+pub fn op_wasmcap_set_exit_code(state: &mut OpState, code: i32) {
+    state.borrow_mut::<ProcessState>().exit_code = code;
+}
+
+#[op2(fast)]
+pub fn op_wasmcap_get_exit_code(state: &mut OpState) -> i32 {
+    state.borrow::<ProcessState>().exit_code
+}
+
+/// `process.exit(code)`: record the code and stop V8 where it stands; the host sees the
+/// termination, finds `exit_requested` and ends the run with that code.
+#[op2(fast)]
+pub fn op_wasmcap_exit(scope: &mut v8::PinScope, state: &mut OpState, code: i32) {
+    let process = state.borrow_mut::<ProcessState>();
+    process.exit_code = code;
+    process.exit_requested = true;
+    scope.terminate_execution();
+}
+
+/// Called by the prelude's main-module handler, which deno_core runs only when the main
+/// module's evaluation is fulfilled: lets the host tell a throw in the module body from an
+/// unhandled rejection elsewhere.
+#[op2(fast)]
+pub fn op_wasmcap_main_evaluated(state: &mut OpState) {
+    state.borrow_mut::<ProcessState>().main_evaluated = true;
+}
+
+/// The bytes of an embedded guest, for `WebAssembly.Module` (compiled once per runtime in JS).
+#[op2]
+#[buffer]
+pub fn op_wasmcap_guest_bytes(#[string] name: &str) -> Result<Vec<u8>, JsErrorBox> {
+    GUESTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, bytes)| bytes.to_vec())
+        .ok_or_else(|| JsErrorBox::type_error(format!("no embedded guest named '{name}'")))
+}
+
+deno_core::extension!(
+    wasmcap_runtime,
+    ops = [
+        op_wasmcap_random_fill,
+        op_wasmcap_print,
+        op_wasmcap_process_info,
+        op_wasmcap_now,
+        op_wasmcap_utf8_decode,
+        op_wasmcap_set_exit_code,
+        op_wasmcap_get_exit_code,
+        op_wasmcap_exit,
+        op_wasmcap_guest_bytes,
+        op_wasmcap_main_evaluated,
+    ],
+    esm_entry_point = "ext:wasmcap_runtime/prelude.js",
+    options = { csprng: Csprng, output: Output, argv: Vec<String> },
+    state = |state, options| {
+        state.put(options.csprng);
+        state.put(options.output);
+        state.put(ProcessState { argv: options.argv, exit_code: 0, exit_requested: false, started: std::time::Instant::now(), main_evaluated: false });
+    },
+    customizer = |ext: &mut deno_core::Extension| {
+        // Embedded with include_str! (not read from disk at startup), so a copied binary works.
+        ext.esm_files = std::borrow::Cow::Borrowed(&PRELUDE);
+    },
+);
+
+static PRELUDE: [deno_core::ExtensionFileSource; 2] = [
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/inspect.js",
+        deno_core::ascii_str_include!("../js/inspect.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/prelude.js",
+        deno_core::ascii_str_include!("../js/prelude.js"),
+    ),
+];

@@ -1,0 +1,299 @@
+//! The runtime: one V8 isolate with wasmcap's prelude, ops and module loader.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Once;
+
+use anyhow::{Context, anyhow};
+use std::borrow::Cow;
+
+use deno_core::error::{CoreError, CoreErrorKind, ErrorElement, ErrorFormat, JsError, format_frame, format_location};
+use std::task::Poll;
+use deno_core::{Extension, JsRuntime, ModuleSpecifier, PollEventLoopOptions, v8};
+
+use crate::loader::{WasmcapLoader, display_path};
+use crate::ops::{Csprng, Output, ProcessState, wasmcap_runtime};
+
+/// How to build a [`Runtime`]. `Options::default()` is a runtime for a script in the current
+/// directory, printing to the process's stdout/stderr, with OS randomness.
+#[derive(Default)]
+pub struct Options {
+    /// The main script's absolute path: `process.argv[1]`, and the root of the directory
+    /// tree from which it may import modules (its parent directory).
+    pub script: Option<PathBuf>,
+    /// `process.argv[2..]`.
+    pub args: Vec<String>,
+    /// Makes the CSPRNG a deterministic ChaCha20 DRBG. Insecure: for golden tests only.
+    pub seed: Option<u64>,
+    pub output: Output,
+    /// Extensions of the host application: its own ops (see `examples/embed.rs`).
+    pub extensions: Vec<Extension>,
+}
+
+/// A script to run: a file, or source code with a name (stdin, `eval`).
+pub enum Script {
+    File(PathBuf),
+    Code { name: PathBuf, code: String },
+}
+
+impl Script {
+    pub fn path(&self) -> &Path {
+        match self {
+            Script::File(path) => path,
+            Script::Code { name, .. } => name,
+        }
+    }
+}
+
+/// Once per process, before the first isolate: V8's Wasm trap handler lets compiled Wasm use
+/// guard pages instead of explicit bounds checks (deno_core does not enable it).
+fn init_v8() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        v8::V8::enable_web_assembly_trap_handler(true);
+        JsRuntime::init_platform(None);
+    });
+}
+
+pub struct Runtime {
+    js: JsRuntime,
+    output: Output,
+}
+
+impl Runtime {
+    /// Creates a runtime. Call it inside a tokio runtime (V8 posts delayed tasks to it);
+    /// the `Runtime` is `!Send` and stays on that thread.
+    pub fn new(options: Options) -> anyhow::Result<Self> {
+        init_v8();
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let script = options.script.unwrap_or_else(|| cwd.join("$repl.js"));
+        let root = script.parent().map(Path::to_path_buf).unwrap_or_else(|| cwd.clone());
+        let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
+        let mut argv = vec![exec_path, script.display().to_string()];
+        argv.extend(options.args);
+
+        let csprng = match options.seed {
+            Some(seed) => Csprng::seeded(seed),
+            None => Csprng::Os,
+        };
+        let mut extensions = vec![wasmcap_runtime::init(csprng, options.output.clone(), argv)];
+        extensions.extend(options.extensions);
+        let js = JsRuntime::new(deno_core::RuntimeOptions {
+            module_loader: Some(Rc::new(WasmcapLoader::new(root))),
+            extensions,
+            ..Default::default()
+        });
+        // Stack traces show paths relative to the current directory: stable, portable output.
+        let cwd_url = ModuleSpecifier::from_directory_path(&cwd)
+            .map_err(|_| anyhow!("the current directory {} is not a valid path", cwd.display()))?;
+        js.op_state().borrow_mut().put(deno_core::error::InitialCwd(cwd_url.into()));
+        let mut js = js;
+        js.v8_isolate().set_prepare_stack_trace_callback(relative_stack_trace);
+        Ok(Runtime { js, output: options.output })
+    }
+
+    /// The underlying deno_core runtime, for hosts that need more than this API.
+    pub fn js_runtime(&mut self) -> &mut JsRuntime {
+        &mut self.js
+    }
+
+    pub fn output(&self) -> &Output {
+        &self.output
+    }
+
+    /// Runs `script` as the main ES module, then the event loop to completion. Returns the
+    /// exit code (`process.exitCode` or `process.exit(n)`); an uncaught exception or
+    /// unhandled rejection is an `Err` whose text is ready to print after `error: `.
+    pub async fn run(&mut self, script: &Script) -> anyhow::Result<i32> {
+        let result = self.run_inner(script).await;
+        let process = self.js.op_state().borrow().borrow::<ProcessState>().exit_requested;
+        match result {
+            _ if process => Ok(self.exit_code()),
+            Ok(()) => Ok(self.exit_code()),
+            Err(e) => Err(anyhow!(format_core_error(&e))),
+        }
+    }
+
+    async fn run_inner(&mut self, script: &Script) -> Result<(), CoreError> {
+        let specifier = ModuleSpecifier::from_file_path(script.path()).map_err(|_| {
+            CoreErrorKind::Io(std::io::Error::other(format!("{} is not an absolute path", script.path().display())))
+                .into_box()
+        })?;
+        let id = match script {
+            Script::File(path) => {
+                if !path.is_file() {
+                    return Err(CoreErrorKind::Io(std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        format!("module not found: '{}'", display_path(path)),
+                    ))
+                    .into_box());
+                }
+                self.js.load_main_es_module(&specifier).await?
+            }
+            Script::Code { code, .. } => {
+                self.js.load_main_es_module_from_code(&specifier, code.clone()).await?
+            }
+        };
+        // A throw in the module body rejects its evaluation promise; report that as a plain
+        // "Uncaught" error, and keep "(in promise)" for rejections nobody handled.
+        let mut evaluation = std::pin::pin!(self.js.mod_evaluate(id));
+        let mut evaluated = false;
+        std::future::poll_fn(|cx| {
+            if !evaluated {
+                if let Poll::Ready(result) = evaluation.as_mut().poll(cx) {
+                    result.map_err(not_in_promise)?;
+                    evaluated = true;
+                }
+            }
+            match self.js.poll_event_loop(cx, PollEventLoopOptions::default()) {
+                Poll::Ready(Ok(())) if !evaluated => match evaluation.as_mut().poll(cx) {
+                    Poll::Ready(result) => Poll::Ready(result.map_err(not_in_promise)),
+                    Poll::Pending => Poll::Ready(Err(CoreErrorKind::Io(std::io::Error::other(
+                        "top-level await never resolved: the module waits on a promise that nothing will settle",
+                    ))
+                    .into_box())),
+                },
+                // deno_core reports a throw in the module body as an unhandled rejection. It is
+                // one when the module has settled without being fulfilled (the prelude's main
+                // module handler runs only on fulfilment).
+                Poll::Ready(Err(e)) => {
+                    let settled = evaluated || evaluation.as_mut().poll(cx).is_ready();
+                    let fulfilled = self.js.op_state().borrow().borrow::<ProcessState>().main_evaluated;
+                    Poll::Ready(Err(if settled && !fulfilled { not_in_promise(e) } else { e }))
+                }
+                Poll::Ready(Ok(())) => Poll::Ready(Ok(())),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await
+    }
+
+    fn exit_code(&self) -> i32 {
+        self.js.op_state().borrow().borrow::<ProcessState>().exit_code
+    }
+
+    /// Evaluates `code` as a classic script (like `node -p`), runs the event loop, and returns
+    /// the completion value formatted as `console.log` would print it.
+    pub async fn eval_to_string(&mut self, code: &str) -> anyhow::Result<String> {
+        let result = async {
+            let value = self.js.execute_script("$eval.js", code.to_string())?;
+            let inspect = self.js.execute_script(
+                "<wasmcap>",
+                "globalThis[Symbol.for('wasmcap.internal')].inspectForPrint",
+            )?;
+            let inspected = {
+                deno_core::scope!(scope, &mut self.js);
+                let inspect = v8::Local::new(scope, inspect);
+                let inspect = v8::Local::<v8::Function>::try_from(inspect)
+                    .map_err(|_| CoreErrorKind::Io(std::io::Error::other("prelude is missing")).into_box())?;
+                let value = v8::Local::new(scope, value);
+                let undefined = v8::undefined(scope).into();
+                let text = inspect.call(scope, undefined, &[value]);
+                text.map(|t| t.to_rust_string_lossy(scope)).unwrap_or_default()
+            };
+            self.js.run_event_loop(PollEventLoopOptions::default()).await?;
+            Ok::<_, CoreError>(inspected)
+        }
+        .await;
+        let exit_requested = self.js.op_state().borrow().borrow::<ProcessState>().exit_requested;
+        match result {
+            Ok(text) => Ok(text),
+            Err(_) if exit_requested => Ok(String::new()),
+            Err(e) => Err(anyhow!(format_core_error(&e))),
+        }
+    }
+
+    /// Whether the script called `process.exit()`, and the exit code it asked for.
+    pub fn exit_status(&self) -> (bool, i32) {
+        let state = self.js.op_state();
+        let state = state.borrow();
+        let process = state.borrow::<ProcessState>();
+        (process.exit_requested, process.exit_code)
+    }
+}
+
+/// Formats an error the way `wasmcap` prints it after `error: `: the exception with its stack,
+/// paths relative to the current directory.
+pub fn format_core_error(error: &CoreError) -> String {
+    match error.0.as_ref() {
+        CoreErrorKind::Js(js_error) => format_js_error(js_error),
+        other => other.to_string(),
+    }
+}
+
+pub fn format_js_error(error: &JsError) -> String {
+    let cwd = std::env::current_dir().ok().and_then(|d| ModuleSpecifier::from_directory_path(d).ok());
+    let mut text = error.exception_message.clone();
+    let is_syntax_error = error.name.as_deref() == Some("SyntaxError") || error.exception_message.starts_with("Uncaught SyntaxError");
+    for frame in error.frames.iter().filter(|f| !is_internal_frame(f)) {
+        text.push_str("\n    at ");
+        if is_syntax_error && frame.function_name.is_none() {
+            // A parse error has a position, not a caller: `file:line:col`.
+            text.push_str(&format_location::<Relative>(frame, cwd.as_ref()));
+        } else {
+            text.push_str(&format_frame::<Relative>(frame, cwd.as_ref()));
+        }
+    }
+    if let Some(cause) = &error.cause {
+        text.push_str("\nCaused by: ");
+        text.push_str(&format_js_error(cause).trim_start_matches("Uncaught ").to_string());
+    }
+    text
+}
+
+fn not_in_promise(mut error: CoreError) -> CoreError {
+    if let CoreErrorKind::Js(js_error) = error.0.as_mut() {
+        if let Some(rest) = js_error.exception_message.strip_prefix("Uncaught (in promise) ") {
+            js_error.exception_message = format!("Uncaught {rest}");
+        }
+    }
+    error
+}
+
+fn is_internal_frame(frame: &deno_core::error::JsStackFrame) -> bool {
+    frame.file_name.as_deref().is_some_and(|f| f.starts_with("ext:"))
+}
+
+fn is_internal_frame_line(line: &str) -> bool {
+    let line = line.trim_start();
+    line.starts_with("at ") && (line.contains("(ext:") || line.starts_with("at ext:"))
+}
+
+/// Formats stack frames with file paths relative to the current directory (deno_core prints
+/// the directory part separately, for colouring: drop it).
+struct Relative;
+
+impl ErrorFormat for Relative {
+    fn fmt_element(element: ErrorElement, _in_extension_code: bool, s: &str) -> Cow<'_, str> {
+        match element {
+            ErrorElement::WorkingDirPath => Cow::Borrowed(""),
+            _ => Cow::Borrowed(s),
+        }
+    }
+}
+
+/// deno_core's `Error.prepareStackTrace` callback, with the current directory's URL stripped
+/// from the result, so that `error.stack` (and so `console.log(error)`) shows relative paths.
+fn relative_stack_trace<'s, 'i>(
+    scope: &mut v8::PinScope<'s, 'i>,
+    error: v8::Local<'s, v8::Value>,
+    callsites: v8::Local<'s, v8::Array>,
+) -> v8::Local<'s, v8::Value> {
+    let stack = deno_core::error::prepare_stack_trace_callback(scope, error, callsites);
+    let Some(cwd) = JsRuntime::op_state_from(scope)
+        .borrow()
+        .try_borrow::<deno_core::error::InitialCwd>()
+        .map(|c| c.0.to_string())
+    else {
+        return stack;
+    };
+    if !stack.is_string() {
+        return stack;
+    }
+    let text = stack.to_rust_string_lossy(scope);
+    // Also drop frames inside the runtime's own JS: they say nothing about the script and
+    // would make golden files change with every release.
+    let relative: Vec<&str> = text.split('\n').filter(|line| !is_internal_frame_line(line)).collect();
+    let relative = relative.join("\n").replace(&cwd, "");
+    v8::String::new(scope, &relative).map(Into::into).unwrap_or(stack)
+}
