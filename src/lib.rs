@@ -16,6 +16,7 @@
 
 pub mod loader;
 pub mod ops;
+pub mod repl;
 pub mod runtime;
 
 pub use deno_core;

@@ -1,7 +1,6 @@
 //! The `wasmcap` command line: a thin layer over the library.
 
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -33,6 +32,11 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Start an interactive REPL (also what plain `wasmcap` does on a terminal).
+    Repl {
+        #[command(flatten)]
+        flags: RunFlags,
+    },
     /// Evaluate a snippet and print its value as console.log would (like `node -p`).
     Eval {
         #[command(flatten)]
@@ -59,8 +63,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Run { flags, file, args }) => run(flags, &file, args),
         Some(Command::Eval { flags, code }) => eval(flags, code),
+        Some(Command::Repl { flags }) => repl(flags),
+        None if std::io::stdin().is_terminal() => repl(RunFlags { seed: None }),
         None => {
-            eprintln!("error: no command given (try 'wasmcap run FILE' or see 'wasmcap --help')");
+            eprintln!("error: no command given (try 'wasmcap run FILE', 'wasmcap repl' or see 'wasmcap --help')");
             Ok(2)
         }
     };
@@ -115,10 +121,7 @@ fn eval(flags: RunFlags, code: String) -> anyhow::Result<i32> {
     })
 }
 
-#[allow(dead_code)]
-fn stdin_is_terminal() -> bool {
-    std::io::stdin().is_terminal()
+fn repl(flags: RunFlags) -> anyhow::Result<i32> {
+    warn_if_seeded(&flags);
+    wasmcap::repl::run(wasmcap::repl::ReplOptions { seed: flags.seed, interactive: std::io::stdin().is_terminal() })
 }
-
-#[allow(dead_code)]
-fn unused(_: PathBuf) {}
