@@ -14,6 +14,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod golden;
 pub mod loader;
 pub mod ops;
 pub mod repl;

@@ -1,6 +1,7 @@
 //! The `wasmcap` command line: a thin layer over the library.
 
 use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -18,6 +19,9 @@ struct RunFlags {
     /// Make the CSPRNG a deterministic ChaCha20 DRBG seeded with N. INSECURE: for tests only.
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// Used by `wasmcap test`, which warns about --seed once for the whole run.
+    #[arg(long, hide = true)]
+    no_seed_warning: bool,
 }
 
 #[derive(Subcommand)]
@@ -36,6 +40,26 @@ enum Command {
     Repl {
         #[command(flatten)]
         flags: RunFlags,
+    },
+    /// Run golden-output tests: every NAME.js (or NAME.repl) with a NAME.out beside it.
+    Test {
+        /// Files or directories to search (default: the current directory).
+        paths: Vec<PathBuf>,
+        /// Rewrite the .out files of cases whose output differs.
+        #[arg(long)]
+        update: bool,
+        /// Run only cases whose name contains PATTERN.
+        #[arg(long, value_name = "PATTERN")]
+        filter: Option<String>,
+        /// Cases run at once (default: the number of cores).
+        #[arg(short = 'j', long, value_name = "N")]
+        jobs: Option<usize>,
+        /// Seconds before a case is stopped and failed.
+        #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+        timeout: f64,
+        /// Deterministic CSPRNG for every case. INSECURE: for tests only.
+        #[arg(long, value_name = "N")]
+        seed: Option<u64>,
     },
     /// Evaluate a snippet and print its value as console.log would (like `node -p`).
     Eval {
@@ -64,7 +88,10 @@ fn main() -> ExitCode {
         Some(Command::Run { flags, file, args }) => run(flags, &file, args),
         Some(Command::Eval { flags, code }) => eval(flags, code),
         Some(Command::Repl { flags }) => repl(flags),
-        None if std::io::stdin().is_terminal() => repl(RunFlags { seed: None }),
+        Some(Command::Test { paths, update, filter, jobs, timeout, seed }) => {
+            test(paths, update, filter, jobs, timeout, seed)
+        }
+        None if std::io::stdin().is_terminal() => repl(RunFlags { seed: None, no_seed_warning: false }),
         None => {
             eprintln!("error: no command given (try 'wasmcap run FILE', 'wasmcap repl' or see 'wasmcap --help')");
             Ok(2)
@@ -80,9 +107,49 @@ fn main() -> ExitCode {
 }
 
 fn warn_if_seeded(flags: &RunFlags) {
-    if let Some(seed) = flags.seed {
-        eprintln!("warning: --seed {seed}: the CSPRNG is deterministic; keys and nonces are NOT secret (tests only)");
+    if let (Some(seed), false) = (flags.seed, flags.no_seed_warning) {
+        seed_warning(seed);
     }
+}
+
+fn seed_warning(seed: u64) {
+    eprintln!("warning: --seed {seed}: the CSPRNG is deterministic; keys and nonces are NOT secret (tests only)");
+}
+
+fn test(
+    paths: Vec<PathBuf>,
+    update: bool,
+    filter: Option<String>,
+    jobs: Option<usize>,
+    timeout: f64,
+    seed: Option<u64>,
+) -> anyhow::Result<i32> {
+    if let Some(seed) = seed {
+        seed_warning(seed);
+    }
+    if !(timeout.is_finite() && timeout > 0.0) {
+        eprintln!("error: --timeout must be a positive number of seconds, got {timeout}");
+        return Ok(2);
+    }
+    let options = wasmcap::golden::SuiteOptions {
+        paths: if paths.is_empty() { vec![PathBuf::from(".")] } else { paths },
+        filter,
+        update,
+        jobs: jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        run: wasmcap::golden::RunConfig {
+            exe: std::env::current_exe()?,
+            timeout: std::time::Duration::from_secs_f64(timeout),
+            seed,
+        },
+    };
+    let summary = match wasmcap::golden::run_suite(&options) {
+        Ok(summary) => summary,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(2);
+        }
+    };
+    Ok(if summary.failed > 0 { 1 } else { 0 })
 }
 
 fn run(flags: RunFlags, file: &str, args: Vec<String>) -> anyhow::Result<i32> {

@@ -1,0 +1,18 @@
+console.group("outer");
+console.log("inside");
+console.group();
+console.log("deeper\nmultiline");
+console.groupEnd();
+console.groupEnd();
+console.log("back");
+console.count();
+console.count("x");
+console.count();
+console.countReset();
+console.count();
+console.time("t");
+console.timeEnd("t");
+console.timeEnd("missing");
+console.assert(1 === 1, "not printed");
+console.assert(false, "printed to stderr %d", 5);
+console.dir({ a: { b: { c: { d: 1 } } } }, { depth: 0 });

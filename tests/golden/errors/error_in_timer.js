@@ -1,0 +1,4 @@
+// @exit: 1
+setTimeout(function tick() {
+  null.property;
+}, 1);

@@ -1,0 +1,3 @@
+// @exit: 1
+const ok = 1;
+const broken = {;

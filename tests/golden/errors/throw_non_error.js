@@ -1,0 +1,2 @@
+// @exit: 1
+throw { code: 42, reason: "plain object" };
