@@ -65,7 +65,8 @@ impl Case {
     /// The case's name: its script path without the extension, relative to `base`.
     pub fn name(&self, base: &Path) -> String {
         let stem = self.script.with_extension("");
-        stem.strip_prefix(base).unwrap_or(&stem).display().to_string()
+        let relative = stem.strip_prefix(base).or_else(|_| stem.strip_prefix(".")).unwrap_or(&stem);
+        relative.display().to_string()
     }
 }
 
