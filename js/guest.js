@@ -1,0 +1,197 @@
+// wasmcap:guest -- a WebAssembly guest seen through its arena ABI, and the only
+// code that touches a guest's linear memory.
+//
+// The ABI (see guest/bump.c): exports `memory`, `bump_alloc(size) -> ptr` (16-byte
+// aligned, zeroed, 0 on failure), `bump_reset()` (frees and wipes everything), and
+// optionally `__heap_base` and `bump_high_water()` for tests.
+//
+// Lessons this class embodies:
+//  - Wasm has no unsigned types: an i32 pointer above 2 GiB arrives negative, so
+//    every pointer out of the guest is read as `ptr >>> 0`.
+//  - Never trust a guest pointer: every access is bounds-checked against the
+//    current memory size before a byte is read or written.
+//  - Growing memory detaches `memory.buffer`, so views are re-created after growth.
+//  - One arena per call: push inputs, call, copy results out, reset (which wipes).
+//  - Compile once (WebAssembly.Module), instantiate cheaply as often as needed.
+//  - Only scalars cross the boundary; bytes are copied in and out.
+import { guestModule } from "wasmcap:internal";
+
+// bump_alloc takes a wasm32 ptrdiff_t: larger sizes cannot be asked for.
+const MAX_ALLOC = 0x7fffffff;
+
+export class Guest {
+  #memory;
+  #bytes; // cached view of all of memory; see #view()
+  #alloc;
+  #reset;
+
+  // Instantiates `module` (a compiled WebAssembly.Module) with `imports`.
+  constructor(module, imports = {}) {
+    if (!(module instanceof WebAssembly.Module)) {
+      throw new TypeError(`Guest needs a WebAssembly.Module, got ${describe(module)}`);
+    }
+    const exports = new WebAssembly.Instance(module, imports).exports;
+    if (!(exports.memory instanceof WebAssembly.Memory)) throw abiError("memory");
+    if (typeof exports.bump_alloc !== "function") throw abiError("bump_alloc");
+    if (typeof exports.bump_reset !== "function") throw abiError("bump_reset");
+    this.exports = exports;
+    this.#memory = exports.memory;
+    this.#bytes = new Uint8Array(exports.memory.buffer);
+    this.#alloc = exports.bump_alloc;
+    this.#reset = exports.bump_reset;
+  }
+
+  // A fresh instance of an embedded guest ("monocypher" or "twosum"), compiled once
+  // per runtime.
+  static instantiate(name) {
+    return new Guest(guestModule(name));
+  }
+
+  static fromModule(module, imports) {
+    return new Guest(module, imports);
+  }
+
+  // Compiles and instantiates any module that follows the ABI.
+  static fromBytes(bytes, imports) {
+    return new Guest(new WebAssembly.Module(bytes), imports);
+  }
+
+  get memory() {
+    return this.#memory;
+  }
+
+  // Where the arena starts (requires the `__heap_base` export).
+  get heapBase() {
+    return this.exports.__heap_base.value >>> 0;
+  }
+
+  // The highest address the arena ever handed out (requires `bump_high_water`).
+  highWater() {
+    return this.exports.bump_high_water() >>> 0;
+  }
+
+  // Allocates `size` bytes (zeroed) from the arena and returns the pointer.
+  alloc(size) {
+    if (!(Number.isInteger(size) && size >= 0)) {
+      throw new RangeError(`guest allocation size must be a non-negative integer, got ${String(size)}`);
+    }
+    const ptr = size <= MAX_ALLOC ? this.#alloc(size) >>> 0 : 0;
+    if (ptr === 0) {
+      throw new Error(`cannot allocate ${size} bytes: guest memory is exhausted`);
+    }
+    this.#checked(ptr, size); // a lying guest must not send our writes elsewhere
+    return ptr;
+  }
+
+  // Frees and wipes everything allocated since the last reset.
+  reset() {
+    this.#reset();
+  }
+
+  // Calls fn(guest) with a fresh arena and always resets (wipes) it afterwards.
+  // Not reentrant: a nested withArena would reset the outer call's arena.
+  withArena(fn) {
+    try {
+      return fn(this);
+    } finally {
+      this.#reset();
+    }
+  }
+
+  // Copies bytes (any ArrayBufferView) into a new allocation; returns its pointer.
+  copyIn(src) {
+    const bytes = asBytes(src);
+    const len = bytes.length;
+    const ptr = this.alloc(len);
+    // A source that was itself a view of this memory is detached by growth.
+    if (bytes.length !== len) throw new TypeError("copyIn source was detached by guest memory growth");
+    this.#bytes.set(bytes, ptr);
+    return ptr;
+  }
+
+  // Copies an Int32Array, or an array of numbers converted as Int32Array.set does
+  // (validate them first), into a new 4-byte aligned allocation.
+  copyInInt32(values) {
+    if (values instanceof Int32Array) return this.copyIn(values);
+    const len = values.length;
+    const ptr = this.alloc(len * 4);
+    new Int32Array(this.#bytes.buffer, ptr, len).set(values);
+    return ptr;
+  }
+
+  // Copies bytes (any ArrayBufferView) to guest memory at ptr.
+  write(ptr, src) {
+    const bytes = asBytes(src);
+    this.#checked(ptr, bytes.length).set(bytes, ptr);
+  }
+
+  // Copies len bytes at ptr out into a new Uint8Array owned by the caller.
+  copyOut(ptr, len) {
+    return this.#checked(ptr, len).slice(ptr, ptr + len);
+  }
+
+  // A live view of len bytes at ptr. It goes stale (empty) when memory grows:
+  // do not hold it across anything that may allocate.
+  view(ptr, len) {
+    return this.#checked(ptr, len).subarray(ptr, ptr + len);
+  }
+
+  // Reads the little-endian int32 at ptr (any alignment).
+  readInt32(ptr) {
+    const b = this.#checked(ptr, 4);
+    return b[ptr] | (b[ptr + 1] << 8) | (b[ptr + 2] << 16) | (b[ptr + 3] << 24);
+  }
+
+  // All of memory as bytes. Growth detaches the old ArrayBuffer, which leaves views
+  // over it with length 0: that is the cheap check for "re-create the view".
+  #view() {
+    let bytes = this.#bytes;
+    if (bytes.length === 0) bytes = this.#bytes = new Uint8Array(this.#memory.buffer);
+    return bytes;
+  }
+
+  // Returns the memory view if [ptr, ptr + len) lies inside it, else throws.
+  #checked(ptr, len) {
+    const bytes = this.#view();
+    if (Number.isInteger(ptr) && Number.isInteger(len) && ptr >= 0 && len >= 0 && ptr + len <= bytes.length) {
+      return bytes;
+    }
+    throw rangeError(ptr, len, bytes.length);
+  }
+}
+
+// Overwrites a Uint8Array with zeros (e.g. a key that is no longer needed).
+export function wipe(bytes) {
+  bytes.fill(0);
+}
+
+// A short description of a value for argument errors: "Uint8Array(31)", "string".
+export function describe(value) {
+  if (value === null) return "null";
+  if (typeof value !== "object" && typeof value !== "function") return typeof value;
+  const name = value.constructor?.name ?? "object";
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `${name}(${value.length ?? value.byteLength})`;
+  if (Array.isArray(value)) return `Array(${value.length})`;
+  return name;
+}
+
+function asBytes(src) {
+  if (src instanceof Uint8Array) return src;
+  if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+  throw new TypeError(`guest data must be a Uint8Array or another ArrayBufferView, got ${describe(src)}`);
+}
+
+function abiError(name) {
+  return new TypeError(`guest module does not follow the arena ABI: no ${name} export`);
+}
+
+function rangeError(ptr, len, size) {
+  if (!(Number.isInteger(len) && len >= 0)) {
+    return new RangeError(`guest length must be a non-negative integer, got ${String(len)}`);
+  }
+  if (!(Number.isInteger(ptr) && ptr >= 0)) {
+    return new RangeError(`guest pointer must be a non-negative integer, got ${String(ptr)}`);
+  }
+  const hex = `0x${ptr.toString(16).padStart(8, "0")}`;
+  return new RangeError(`guest pointer ${hex} + ${len} bytes is outside guest memory (${size} bytes)`);
+}
