@@ -250,13 +250,17 @@ fn not_in_promise(mut error: CoreError) -> CoreError {
     error
 }
 
+/// Frames in the runtime's own JS (the prelude, the `wasmcap:` modules) are hidden from stack
+/// traces: an error reads as thrown where the script called the API, and golden files do not
+/// change with every release of the shim.
 fn is_internal_frame(frame: &deno_core::error::JsStackFrame) -> bool {
-    frame.file_name.as_deref().is_some_and(|f| f.starts_with("ext:"))
+    frame.file_name.as_deref().is_some_and(|f| f.starts_with("ext:") || f.starts_with("wasmcap:"))
 }
 
 fn is_internal_frame_line(line: &str) -> bool {
     let line = line.trim_start();
-    line.starts_with("at ") && (line.contains("(ext:") || line.starts_with("at ext:"))
+    line.starts_with("at ")
+        && ["(ext:", "(wasmcap:", "at ext:", "at wasmcap:"].iter().any(|marker| line.contains(marker))
 }
 
 /// Formats stack frames with file paths relative to the current directory (deno_core prints
@@ -291,8 +295,7 @@ fn relative_stack_trace<'s, 'i>(
         return stack;
     }
     let text = stack.to_rust_string_lossy(scope);
-    // Also drop frames inside the runtime's own JS: they say nothing about the script and
-    // would make golden files change with every release.
+    // Also drop frames inside the runtime's own JS (see `is_internal_frame`).
     let relative: Vec<&str> = text.split('\n').filter(|line| !is_internal_frame_line(line)).collect();
     let relative = relative.join("\n").replace(&cwd, "");
     v8::String::new(scope, &relative).map(Into::into).unwrap_or(stack)

@@ -1,0 +1,3 @@
+// @exit: 1
+import { Monocypher } from "wasmcap:monocypher";
+new Monocypher().lock("message", "not a key");
