@@ -4,4 +4,6 @@ const internal = globalThis[Symbol.for("wasmcap.internal")];
 
 // fillRandom(u8): fills u8 from the CSPRNG op (pooled) and returns it.
 // guestModule(name): the compiled WebAssembly.Module of an embedded guest, cached per runtime.
-export const { fillRandom, guestModule } = internal;
+// readFile(path) / writeFile(path, u8): file access, checked against --allow-read/-write.
+// PermissionDenied, NotFound: the error classes those throw.
+export const { fillRandom, guestModule, readFile, writeFile, PermissionDenied, NotFound } = internal;

@@ -10,6 +10,9 @@ import {
   op_wasmcap_main_evaluated,
   op_wasmcap_now,
   op_wasmcap_print,
+  op_wasmcap_read_file,
+  op_wasmcap_rss,
+  op_wasmcap_write_file,
   op_wasmcap_process_info,
   op_wasmcap_random_fill,
   op_wasmcap_set_exit_code,
@@ -112,6 +115,23 @@ class DOMException extends Error {
     return domExceptionCodes[this.#name] ?? 0;
   }
 }
+
+// --- errors that ops throw by class name (see src/ops.rs) ------------------------------
+
+class PermissionDenied extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "PermissionDenied";
+  }
+}
+class NotFound extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "NotFound";
+  }
+}
+core.registerErrorClass("PermissionDenied", PermissionDenied);
+core.registerErrorClass("NotFound", NotFound);
 
 // --- crypto ----------------------------------------------------------------------------
 
@@ -261,6 +281,11 @@ const process = {
   set exitCode(code) {
     op_wasmcap_set_exit_code(exitCodeFrom(code));
   },
+  // Bytes, as in Node: rss of the process, and V8's heap.
+  memoryUsage() {
+    const { heapTotal, heapUsed, external } = core.memoryUsage();
+    return { rss: op_wasmcap_rss(), heapTotal, heapUsed, external };
+  },
 };
 
 function exitCodeFrom(code) {
@@ -336,6 +361,10 @@ Object.defineProperty(globalThis, Symbol.for("wasmcap.internal"), {
   value: Object.freeze({
     fillRandom,
     guestModule,
+    PermissionDenied,
+    NotFound,
+    readFile: (path) => op_wasmcap_read_file(path),
+    writeFile: (path, bytes) => op_wasmcap_write_file(path, bytes),
     inspect,
     inspectForPrint: (value) => (typeof value === "string" ? value : inspect(value)),
   }),

@@ -17,12 +17,14 @@
 pub mod golden;
 pub mod loader;
 pub mod ops;
+pub mod permissions;
 pub mod repl;
 pub mod runtime;
 
 pub use deno_core;
 pub use ops::Output;
-pub use runtime::{Options, Runtime, Script, format_core_error};
+pub use permissions::{Grant, Permissions};
+pub use runtime::{Options, Runtime, Script, Stopped, format_core_error, set_max_guest_memory_mb};
 
 /// Runs `script` to completion on a fresh current-thread tokio runtime and returns its exit
 /// code. An uncaught exception is an `Err` whose text follows `error: ` when printed.

@@ -15,6 +15,7 @@ const PUBLIC_MODULES: &[(&str, FastStaticString)] = &[
     ("wasmcap:guest", ascii_str_include!("../js/guest.js")),
     ("wasmcap:monocypher", ascii_str_include!("../js/monocypher.js")),
     ("wasmcap:twosum", ascii_str_include!("../js/twosum.js")),
+    ("wasmcap:fs", ascii_str_include!("../js/fs.js")),
 ];
 
 /// The bridge from the `wasmcap:` modules to the runtime's ops (randomness, guest blobs).
@@ -28,13 +29,15 @@ pub fn public_module_names() -> impl Iterator<Item = &'static str> {
 }
 
 pub struct WasmcapLoader {
-    /// Local modules must live under this directory (the main script's own).
+    /// Local modules must live under this directory (the main script's own)...
     root: PathBuf,
+    /// ...or be readable under `--allow-read`.
+    read: crate::permissions::Grant,
 }
 
 impl WasmcapLoader {
-    pub fn new(root: PathBuf) -> Self {
-        WasmcapLoader { root }
+    pub fn new(root: PathBuf, read: crate::permissions::Grant) -> Self {
+        WasmcapLoader { root, read }
     }
 }
 
@@ -128,11 +131,12 @@ impl WasmcapLoader {
         let path = specifier
             .to_file_path()
             .map_err(|_| JsErrorBox::type_error(format!("invalid file URL '{specifier}'{from}")))?;
-        if !path.starts_with(&self.root) {
+        let path = crate::permissions::resolve(&self.root, &path);
+        if !path.starts_with(&self.root) && !self.read.allows(&path) {
             return Err(JsErrorBox::new(
                 "PermissionDenied",
                 format!(
-                    "cannot import '{}'{from}: scripts may import modules only from their own directory tree ({})",
+                    "cannot import '{}'{from}: scripts may import modules only from their own directory tree ({}) or paths granted by --allow-read",
                     display_path(&path),
                     display_path(&self.root)
                 ),

@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use wasmcap::{Options, Script};
@@ -14,7 +15,7 @@ struct Cli {
     command: Option<Command>,
 }
 
-#[derive(clap::Args)]
+#[derive(clap::Args, Default)]
 struct RunFlags {
     /// Make the CSPRNG a deterministic ChaCha20 DRBG seeded with N. INSECURE: for tests only.
     #[arg(long, value_name = "N")]
@@ -22,6 +23,48 @@ struct RunFlags {
     /// Used by `wasmcap test`, which warns about --seed once for the whole run.
     #[arg(long, hide = true)]
     no_seed_warning: bool,
+    /// Let wasmcap:fs read files (all, or a comma-separated list of files and directories).
+    #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true)]
+    allow_read: Option<Option<String>>,
+    /// Let wasmcap:fs write files (all, or a comma-separated list of files and directories).
+    #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true)]
+    allow_write: Option<Option<String>>,
+    /// V8 heap limit in MB; reaching it stops the script with an "out of memory" error.
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u32).range(8..))]
+    max_heap: Option<u32>,
+    /// Stop the script after SECONDS (exit code 124).
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    timeout: Option<Duration>,
+    /// Cap on each guest's linear memory in MB.
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u32).range(1..=4096))]
+    max_guest_mb: Option<u32>,
+}
+
+impl RunFlags {
+    /// Runtime options from the flags; applies the process-wide guest memory cap.
+    fn options(&self, cwd: &std::path::Path) -> Options {
+        if let Some(mb) = self.max_guest_mb {
+            wasmcap::set_max_guest_memory_mb(mb as usize);
+        }
+        let grant = |flag: &Option<Option<String>>| match flag {
+            None => wasmcap::Grant::Denied,
+            Some(list) => wasmcap::Grant::from_flag(list.as_deref(), cwd),
+        };
+        Options {
+            seed: self.seed,
+            permissions: wasmcap::Permissions { read: grant(&self.allow_read), write: grant(&self.allow_write) },
+            max_heap_mb: self.max_heap.map(|mb| mb as usize),
+            timeout: self.timeout,
+            ..Default::default()
+        }
+    }
+}
+
+fn parse_seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 => Ok(Duration::from_secs_f64(secs)),
+        _ => Err(format!("expected a positive number of seconds, got '{text}'")),
+    }
 }
 
 #[derive(Subcommand)]
@@ -91,7 +134,7 @@ fn main() -> ExitCode {
         Some(Command::Test { paths, update, filter, jobs, timeout, seed }) => {
             test(paths, update, filter, jobs, timeout, seed)
         }
-        None if std::io::stdin().is_terminal() => repl(RunFlags { seed: None, no_seed_warning: false }),
+        None if std::io::stdin().is_terminal() => repl(RunFlags::default()),
         None => {
             eprintln!("error: no command given (try 'wasmcap run FILE', 'wasmcap repl' or see 'wasmcap --help')");
             Ok(2)
@@ -101,7 +144,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(1)
+            match e.downcast_ref::<wasmcap::Stopped>() {
+                Some(wasmcap::Stopped::TimedOut(_)) => ExitCode::from(124),
+                _ => ExitCode::from(1),
+            }
         }
     }
 }
@@ -168,7 +214,7 @@ fn run(flags: RunFlags, file: &str, args: Vec<String>) -> anyhow::Result<i32> {
         Script::File(path.canonicalize()?)
     };
     warn_if_seeded(&flags);
-    let options = Options { args, seed: flags.seed, ..Default::default() };
+    let options = Options { args, ..flags.options(&cwd) };
     wasmcap::run_blocking(&script, options)
 }
 
@@ -177,7 +223,7 @@ fn eval(flags: RunFlags, code: String) -> anyhow::Result<i32> {
     let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     tokio.block_on(async {
         let cwd = std::env::current_dir()?;
-        let options = Options { seed: flags.seed, script: Some(cwd.join("$eval.js")), ..Default::default() };
+        let options = Options { script: Some(cwd.join("$eval.js")), ..flags.options(&cwd) };
         let mut runtime = wasmcap::Runtime::new(options)?;
         let text = runtime.eval_to_string(&code).await?;
         let (exited, exit_code) = runtime.exit_status();

@@ -168,6 +168,59 @@ pub fn op_wasmcap_main_evaluated(state: &mut OpState) {
     state.borrow_mut::<ProcessState>().main_evaluated = true;
 }
 
+/// Resident set size in bytes, for `process.memoryUsage().rss` (0 where unknown).
+#[op2(fast)]
+#[number]
+pub fn op_wasmcap_rss() -> u64 {
+    // Linux: the second field of /proc/self/statm is resident pages.
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|statm| statm.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
+
+/// What `wasmcap:fs` may touch, and the directory its relative paths start from.
+pub struct FsAccess {
+    pub permissions: crate::permissions::Permissions,
+    pub cwd: std::path::PathBuf,
+}
+
+fn fs_error(path: &str, verb: &str, e: std::io::Error) -> JsErrorBox {
+    let class = match e.kind() {
+        std::io::ErrorKind::NotFound => "NotFound",
+        std::io::ErrorKind::PermissionDenied => "PermissionDenied",
+        _ => "Error",
+    };
+    JsErrorBox::new(class, format!("cannot {verb} '{path}': {e}"))
+}
+
+/// `wasmcap:fs` readFile: the whole file, if `--allow-read` covers it.
+#[op2]
+#[buffer]
+pub fn op_wasmcap_read_file(state: &mut OpState, #[string] path: &str) -> Result<Vec<u8>, JsErrorBox> {
+    let access = state.borrow::<FsAccess>();
+    let resolved = access
+        .permissions
+        .check(crate::permissions::Access::Read, path, &access.cwd)
+        .map_err(|msg| JsErrorBox::new("PermissionDenied", msg))?;
+    std::fs::read(resolved).map_err(|e| fs_error(path, "read", e))
+}
+
+/// `wasmcap:fs` writeFile: creates or replaces the file, if `--allow-write` covers it.
+#[op2(fast)]
+pub fn op_wasmcap_write_file(
+    state: &mut OpState,
+    #[string] path: &str,
+    #[buffer] bytes: &[u8],
+) -> Result<(), JsErrorBox> {
+    let access = state.borrow::<FsAccess>();
+    let resolved = access
+        .permissions
+        .check(crate::permissions::Access::Write, path, &access.cwd)
+        .map_err(|msg| JsErrorBox::new("PermissionDenied", msg))?;
+    std::fs::write(resolved, bytes).map_err(|e| fs_error(path, "write", e))
+}
+
 /// The bytes of an embedded guest, for `WebAssembly.Module` (compiled once per runtime in JS).
 #[op2]
 #[buffer]
@@ -192,12 +245,16 @@ deno_core::extension!(
         op_wasmcap_exit,
         op_wasmcap_guest_bytes,
         op_wasmcap_main_evaluated,
+        op_wasmcap_read_file,
+        op_wasmcap_write_file,
+        op_wasmcap_rss,
     ],
     esm_entry_point = "ext:wasmcap_runtime/prelude.js",
-    options = { csprng: Csprng, output: Output, argv: Vec<String> },
+    options = { csprng: Csprng, output: Output, argv: Vec<String>, fs: FsAccess },
     state = |state, options| {
         state.put(options.csprng);
         state.put(options.output);
+        state.put(options.fs);
         state.put(ProcessState { argv: options.argv, exit_code: 0, exit_requested: false, started: std::time::Instant::now(), main_evaluated: false });
     },
     customizer = |ext: &mut deno_core::Extension| {

@@ -1,18 +1,20 @@
 //! The runtime: one V8 isolate with wasmcap's prelude, ops and module loader.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Once};
+use std::task::Poll;
+use std::time::Duration;
 
 use anyhow::{Context, anyhow};
-use std::borrow::Cow;
-
 use deno_core::error::{CoreError, CoreErrorKind, ErrorElement, ErrorFormat, JsError, format_frame, format_location};
-use std::task::Poll;
 use deno_core::{Extension, JsRuntime, ModuleSpecifier, PollEventLoopOptions, v8};
 
 use crate::loader::{WasmcapLoader, display_path};
-use crate::ops::{Csprng, Output, ProcessState, wasmcap_runtime};
+use crate::ops::{Csprng, FsAccess, Output, ProcessState, wasmcap_runtime};
+use crate::permissions::Permissions;
 
 /// How to build a [`Runtime`]. `Options::default()` is a runtime for a script in the current
 /// directory, printing to the process's stdout/stderr, with OS randomness.
@@ -28,7 +30,49 @@ pub struct Options {
     pub output: Output,
     /// Extensions of the host application: its own ops (see `examples/embed.rs`).
     pub extensions: Vec<Extension>,
+    /// File access for `wasmcap:fs` (and imports from outside the script's tree).
+    pub permissions: Permissions,
+    /// V8 heap limit in MiB: reaching it stops the script with an "out of memory" error
+    /// instead of aborting the process.
+    pub max_heap_mb: Option<usize>,
+    /// Stops the script after this long, busy or waiting.
+    pub timeout: Option<Duration>,
 }
+
+/// Why a script was stopped from outside: the error `Runtime::run` returns then (find it
+/// with `error.downcast_ref::<Stopped>()`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stopped {
+    TimedOut(Duration),
+    OutOfMemory { limit_mb: usize },
+}
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stopped::TimedOut(after) => {
+                write!(f, "timed out: the script was stopped after {} s (--timeout)", after.as_secs_f64())
+            }
+            Stopped::OutOfMemory { limit_mb } => write!(
+                f,
+                "out of memory: the script's JavaScript heap reached its {limit_mb} MB limit (raise it with --max-heap)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// Caps every guest's linear memory (all `WebAssembly.Memory` objects) at `mb` MiB. V8 takes
+/// this as a process-wide flag, so it applies to every runtime and must be set before the
+/// first one is created; later calls have no effect and return false.
+pub fn set_max_guest_memory_mb(mb: usize) -> bool {
+    let pages = (mb.saturating_mul(16)).max(1); // 64 KiB pages
+    MAX_GUEST_PAGES.compare_exchange(0, pages, Ordering::SeqCst, Ordering::SeqCst).is_ok() && !V8_STARTED.is_completed()
+}
+
+static MAX_GUEST_PAGES: AtomicUsize = AtomicUsize::new(0);
+static V8_STARTED: Once = Once::new();
 
 /// A script to run: a file, or source code with a name (stdin, `eval`).
 pub enum Script {
@@ -48,9 +92,12 @@ impl Script {
 /// Once per process, before the first isolate: V8's Wasm trap handler lets compiled Wasm use
 /// guard pages instead of explicit bounds checks (deno_core does not enable it).
 fn init_v8() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
+    V8_STARTED.call_once(|| {
         v8::V8::enable_web_assembly_trap_handler(true);
+        let pages = MAX_GUEST_PAGES.load(Ordering::SeqCst);
+        if pages > 0 {
+            v8::V8::set_flags_from_string(&format!("--wasm-max-mem-pages={pages}"));
+        }
         JsRuntime::init_platform(None);
     });
 }
@@ -58,6 +105,9 @@ fn init_v8() {
 pub struct Runtime {
     js: JsRuntime,
     output: Output,
+    timeout: Option<Duration>,
+    /// Set by the heap-limit callback or the timeout watchdog before they stop V8.
+    stopped: Arc<Mutex<Option<Stopped>>>,
 }
 
 impl Runtime {
@@ -68,6 +118,7 @@ impl Runtime {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
         let script = options.script.unwrap_or_else(|| cwd.join("$repl.js"));
         let root = script.parent().map(Path::to_path_buf).unwrap_or_else(|| cwd.clone());
+        let root = root.canonicalize().unwrap_or(root);
         let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
         let mut argv = vec![exec_path, script.display().to_string()];
         argv.extend(options.args);
@@ -76,20 +127,36 @@ impl Runtime {
             Some(seed) => Csprng::seeded(seed),
             None => Csprng::Os,
         };
-        let mut extensions = vec![wasmcap_runtime::init(csprng, options.output.clone(), argv)];
+        let fs = FsAccess { permissions: options.permissions.clone(), cwd: cwd.clone() };
+        let mut extensions = vec![wasmcap_runtime::init(csprng, options.output.clone(), argv, fs)];
         extensions.extend(options.extensions);
-        let js = JsRuntime::new(deno_core::RuntimeOptions {
-            module_loader: Some(Rc::new(WasmcapLoader::new(root))),
+        let create_params = options
+            .max_heap_mb
+            .map(|mb| v8::CreateParams::default().heap_limits(0, mb.saturating_mul(1 << 20)));
+        let mut js = JsRuntime::new(deno_core::RuntimeOptions {
+            module_loader: Some(Rc::new(WasmcapLoader::new(root, options.permissions.read))),
             extensions,
+            create_params,
             ..Default::default()
         });
+        let stopped = Arc::new(Mutex::new(None));
+        if let Some(limit_mb) = options.max_heap_mb {
+            // Near the limit V8 would abort the process. Instead: stop the script, and give
+            // V8 room to unwind.
+            let isolate = js.v8_isolate().thread_safe_handle();
+            let stopped = stopped.clone();
+            js.add_near_heap_limit_callback(move |current, _initial| {
+                stopped.lock().unwrap().get_or_insert(Stopped::OutOfMemory { limit_mb });
+                isolate.terminate_execution();
+                current.saturating_mul(2)
+            });
+        }
         // Stack traces show paths relative to the current directory: stable, portable output.
         let cwd_url = ModuleSpecifier::from_directory_path(&cwd)
             .map_err(|_| anyhow!("the current directory {} is not a valid path", cwd.display()))?;
         js.op_state().borrow_mut().put(deno_core::error::InitialCwd(cwd_url.into()));
-        let mut js = js;
         js.v8_isolate().set_prepare_stack_trace_callback(relative_stack_trace);
-        Ok(Runtime { js, output: options.output })
+        Ok(Runtime { js, output: options.output, timeout: options.timeout, stopped })
     }
 
     /// The underlying deno_core runtime, for hosts that need more than this API.
@@ -104,8 +171,35 @@ impl Runtime {
     /// Runs `script` as the main ES module, then the event loop to completion. Returns the
     /// exit code (`process.exitCode` or `process.exit(n)`); an uncaught exception or
     /// unhandled rejection is an `Err` whose text is ready to print after `error: `.
+    ///
+    /// A script stopped by a limit (`Options::timeout`, `Options::max_heap_mb`) is an `Err`
+    /// holding a [`Stopped`].
     pub async fn run(&mut self, script: &Script) -> anyhow::Result<i32> {
-        let result = self.run_inner(script).await;
+        let result = match self.timeout {
+            None => self.run_inner(script).await,
+            Some(timeout) => {
+                // A watchdog thread stops busy JavaScript; tokio's timer stops idle waiting.
+                let isolate = self.js.v8_isolate().thread_safe_handle();
+                let stopped = self.stopped.clone();
+                let (finished, wait) = std::sync::mpsc::channel::<()>();
+                let watchdog = std::thread::spawn(move || {
+                    if wait.recv_timeout(timeout) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                        stopped.lock().unwrap().get_or_insert(Stopped::TimedOut(timeout));
+                        isolate.terminate_execution();
+                    }
+                });
+                let result = tokio::time::timeout(timeout, self.run_inner(script)).await;
+                drop(finished);
+                let _ = watchdog.join();
+                result.unwrap_or_else(|_| {
+                    self.stopped.lock().unwrap().get_or_insert(Stopped::TimedOut(timeout));
+                    Ok(())
+                })
+            }
+        };
+        if let Some(stopped) = *self.stopped.lock().unwrap() {
+            return Err(stopped.into());
+        }
         let process = self.js.op_state().borrow().borrow::<ProcessState>().exit_requested;
         match result {
             _ if process => Ok(self.exit_code()),

@@ -1,0 +1,3 @@
+// @exit: 1
+import { readFile } from "wasmcap:fs";
+readFile("../../../Cargo.toml");
