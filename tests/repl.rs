@@ -1,0 +1,393 @@
+//! The REPL: piped sessions (golden transcripts, one per evaluation rule) and a real terminal
+//! through a pseudo-terminal (line editing, history, completion, Ctrl+C).
+
+mod common;
+
+use common::{Run, Scratch, WASMCAP};
+
+/// Pipes `input` into `wasmcap repl` in a fresh scratch directory.
+fn repl(input: &str) -> Run {
+    Scratch::new().run(&["repl"], input)
+}
+
+/// Asserts a piped session printed exactly `stdout`, nothing on stderr, and exited 0.
+#[track_caller]
+fn assert_transcript(input: &str, stdout: &str) {
+    let run = repl(input);
+    assert_eq!(run.stderr, "", "unexpected stderr for input:\n{input}");
+    assert_eq!(run.stdout, stdout, "stdout for input:\n{input}");
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn piped_session_prints_each_result_like_console_log() {
+    assert_transcript(
+        "1 + 1\n'text'\nundefined\nnull\n[1, 'a', { b: 2n }]\n",
+        "2\n'text'\nundefined\nnull\n[ 1, 'a', { b: 2n } ]\n",
+    );
+}
+
+#[test]
+fn empty_lines_and_comments() {
+    assert_transcript("\n   \n// a comment\n7\n", "undefined\n7\n");
+}
+
+#[test]
+fn top_level_await() {
+    assert_transcript(
+        "await Promise.resolve(41) + 1\nconst late = await new Promise((r) => setTimeout(() => r('late'), 10))\nlate\n",
+        "42\nundefined\n'late'\n",
+    );
+}
+
+#[test]
+fn let_and_const_may_be_declared_again() {
+    assert_transcript(
+        "let x = 1\nlet x = 2\nconst y = 'a'\nconst y = 'b'\nx + y\n",
+        "undefined\nundefined\nundefined\nundefined\n'2b'\n",
+    );
+}
+
+#[test]
+fn underscore_is_the_last_value() {
+    assert_transcript("6 * 7\n_ + 1\n_\n", "42\n43\n43\n");
+    // Assigning `_` makes it a plain variable, as in Node.
+    assert_transcript(
+        "1\n_ = 'mine'\n2\n_\n",
+        "1\nExpression assignment to _ now disabled.\n'mine'\n2\n'mine'\n",
+    );
+}
+
+#[test]
+fn underscore_error_is_the_last_thrown_error() {
+    let run = repl("throw new RangeError('out of range')\n_error instanceof RangeError\n_error.message\n1\n_error.message\n");
+    assert_eq!(run.stdout, "true\n'out of range'\n1\n'out of range'\n");
+    assert_eq!(run.stderr, "Uncaught RangeError: out of range\n    at <anonymous>:1:7\n");
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn a_leading_brace_is_an_object_literal_unless_it_cannot_be() {
+    assert_transcript(
+        "{a: 1}\n{ a: 1, b: [2, 'x'] }\n{a: await Promise.resolve(3)}\n{ let q = 2; q * 3 }\n{a: 1};\n",
+        "{ a: 1 }\n{ a: 1, b: [ 2, 'x' ] }\n{ a: 3 }\n6\n1\n",
+    );
+}
+
+#[test]
+fn errors_print_and_the_session_goes_on() {
+    let run = repl("throw new TypeError('boom')\nnull.x\nthrow 'plain'\n1 +* 2\nundefinedName\n'still here'\n");
+    assert_eq!(run.stdout, "'still here'\n");
+    assert_eq!(
+        run.stderr,
+        "Uncaught TypeError: boom\n    at <anonymous>:1:7\n\
+         Uncaught TypeError: Cannot read properties of null (reading 'x')\n    at <anonymous>:1:6\n\
+         Uncaught 'plain'\n\
+         Uncaught SyntaxError: Unexpected token '*'\n\
+         Uncaught ReferenceError: undefinedName is not defined\n    at <anonymous>:1:1\n"
+    );
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn multi_line_input_continues_while_open() {
+    assert_transcript(
+        concat!(
+            "function add(a, b) {\n  return a + b;\n}\nadd(2, 3)\n",
+            "const text = `one\ntwo ${add(1,\n 1)}`\ntext\n",
+            "[\n  1,\n  2,\n].length\n",
+            "/* a comment\n over lines */ 'after'\n",
+            "1 +\n2\n",
+            "'/' + /[/]/.source + \"(\"\n",
+        ),
+        "undefined\n5\nundefined\n'one\\ntwo 2'\n2\n'after'\n3\n'/[/]('\n",
+    );
+}
+
+#[test]
+fn console_output_appears_in_order_with_results() {
+    assert_transcript(
+        "console.log('a'); 1\nconsole.log('b')\nfor (const i of [1, 2]) console.log(i)\n",
+        "a\n1\nb\nundefined\n1\n2\nundefined\n",
+    );
+}
+
+#[test]
+fn timers_run_before_the_next_input_when_piped() {
+    assert_transcript(
+        "setTimeout(() => console.log('tick'), 5); 'scheduled'\n'next'\n",
+        "'scheduled'\ntick\n'next'\n",
+    );
+}
+
+#[test]
+fn unhandled_rejections_and_timer_errors_are_reported() {
+    let output = wasmcap::Output::capture();
+    let code = wasmcap::repl::run_session(
+        "Promise.reject(new Error('no'))\nsetTimeout(() => { throw new Error('in timer') }, 0); 1\n2\n",
+        &Default::default(),
+        output.clone(),
+    )
+    .unwrap();
+    assert_eq!(code, 0);
+    assert_eq!(
+        String::from_utf8(output.captured()).unwrap(),
+        "Promise {\n  <rejected> Error: no\n      at <anonymous>:1:16\n}\n\
+         Uncaught (in promise) Error: no\n    at <anonymous>:1:16\n\
+         1\nUncaught Error: in timer\n    at <anonymous>:1:26\n\
+         2\n"
+    );
+}
+
+#[test]
+fn an_await_that_can_never_settle_is_reported() {
+    let run = repl("await new Promise(() => {})\n'next'\n");
+    assert_eq!(run.stdout, "'next'\n");
+    assert_eq!(
+        run.stderr,
+        "Uncaught Error: top-level await never resolved: the code waits on a promise that nothing will settle\n"
+    );
+}
+
+#[test]
+fn run_session_captures_results_and_errors_interleaved() {
+    let output = wasmcap::Output::capture();
+    let code = wasmcap::repl::run_session(
+        "console.log('out'); console.error('err'); 1\nthrow new Error('x')\n'end'\n",
+        &wasmcap::repl::ReplOptions { seed: Some(1), interactive: false },
+        output.clone(),
+    )
+    .unwrap();
+    assert_eq!(code, 0);
+    assert_eq!(
+        String::from_utf8(output.captured()).unwrap(),
+        "out\nerr\n1\nUncaught Error: x\n    at <anonymous>:1:7\n'end'\n"
+    );
+}
+
+#[test]
+fn the_capabilities_are_preloaded() {
+    assert_transcript(
+        "typeof Monocypher\ntypeof AuthenticationError\nmc instanceof Monocypher\ntypeof twoSum\ntypeof twoSumJs\ntypeof Guest\n",
+        "'function'\n'function'\ntrue\n'function'\n'function'\n'function'\n",
+    );
+    assert_transcript("twoSum([2, 7, 11, 15], 9)\ntwoSumJs([3, 2, 4], 6)\n", "[ 0, 1 ]\n[ 1, 2 ]\n");
+}
+
+#[test]
+fn aead_round_trip_with_the_preloaded_instance() {
+    assert_transcript(
+        concat!(
+            "const key = mc.generateKey()\n",
+            "const box = mc.lock('attack at dawn', key, 'header')\n",
+            "new TextDecoder().decode(mc.unlock(box.ciphertext, box.mac, key, box.nonce, 'header'))\n",
+            "try { mc.unlock(box.ciphertext, box.mac, key, box.nonce, 'forged') } catch (e) { e instanceof AuthenticationError }\n",
+        ),
+        "undefined\nundefined\n'attack at dawn'\ntrue\n",
+    );
+}
+
+#[test]
+fn help_lists_the_commands_and_the_preloaded_globals() {
+    let run = repl(".help\n");
+    assert_eq!(run.code, 0);
+    for word in [".exit", ".clear", ".load FILE", ".save FILE", "Monocypher", "AuthenticationError", "mc ", "twoSum", "twoSumJs", "Guest", "_error"] {
+        assert!(run.stdout.contains(word), "help does not mention {word}:\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn unknown_commands_are_reported_and_numbers_are_not_commands() {
+    let run = repl(".nope\n.5 + 1\n");
+    assert_eq!(run.stdout, "1.5\n");
+    assert_eq!(run.stderr, "unknown command '.nope': type .help for the list\n");
+}
+
+#[test]
+fn clear_starts_a_fresh_runtime_with_the_capabilities() {
+    assert_transcript(
+        "let kept = 1\nglobalThis.alsoKept = 2\n.clear\ntypeof kept\ntypeof alsoKept\ntypeof mc\n",
+        "undefined\n2\nClearing context...\n'undefined'\n'undefined'\n'object'\n",
+    );
+}
+
+#[test]
+fn save_then_load_replays_the_session() {
+    let s = Scratch::new();
+    let saved = s.run(&["repl"], "let n = 20\nfunction twice(v) {\n  return v * 2;\n}\nn += 1\n.save session.js\n");
+    assert_eq!(saved.stderr, "");
+    assert_eq!(saved.stdout, "undefined\nundefined\n21\nSession saved to session.js\n");
+    assert_eq!(
+        std::fs::read_to_string(s.path().join("session.js")).unwrap(),
+        "let n = 20\nfunction twice(v) {\n  return v * 2;\n}\nn += 1\n"
+    );
+    let loaded = s.run(&["repl"], ".load session.js\ntwice(n)\n");
+    assert_eq!(loaded.stderr, "");
+    assert_eq!(loaded.stdout, "undefined\nundefined\n21\n42\n");
+}
+
+#[test]
+fn load_reports_a_missing_file_and_goes_on() {
+    let run = repl(".load missing.js\n.load\n1\n");
+    assert_eq!(run.stdout, "1\n");
+    assert!(run.stderr.starts_with("error: cannot load missing.js: "), "{}", run.stderr);
+    assert!(run.stderr.ends_with("usage: .load FILE\n"), "{}", run.stderr);
+}
+
+#[test]
+fn exit_codes() {
+    let run = repl("process.exit(5)\n'unreached'\n");
+    assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (5, "", ""));
+    let run = repl("process.exitCode = 3\n.exit\n'unreached'\n");
+    assert_eq!((run.code, run.stdout.as_str()), (3, "3\n"));
+    let run = repl("setTimeout(() => process.exit(4), 5); 'waiting'\n");
+    assert_eq!((run.code, run.stdout.as_str()), (4, "'waiting'\n"));
+}
+
+// --- a real terminal -----------------------------------------------------------------------
+
+#[cfg(unix)]
+mod terminal {
+    use std::path::Path;
+    use std::process::Command;
+
+    use rexpect::process::WaitStatus;
+    use rexpect::session::{Options, PtySession};
+
+    use super::{Scratch, WASMCAP};
+
+    const LEFT: &str = "\x1b[D";
+    const UP: &str = "\x1b[A";
+
+    /// Starts `wasmcap repl` on a pseudo-terminal with its history in `history`, and waits for
+    /// the first prompt.
+    fn start(dir: &Path, history: &Path) -> PtySession {
+        let mut command = Command::new(WASMCAP);
+        command
+            .arg("repl")
+            .current_dir(dir)
+            .env("TERM", "xterm")
+            .env("WASMCAP_REPL_HISTORY", history);
+        let options = Options::new().timeout_ms(Some(5000)).strip_ansi_escape_codes(true);
+        let mut session = rexpect::session::spawn_with_options(command, options).expect("spawn wasmcap repl");
+        session.exp_string("Type .help for help").expect("banner");
+        session.exp_string("> ").expect("prompt");
+        session
+    }
+
+    /// Types `keys` (rexpect's `send` does not flush).
+    fn type_keys(session: &mut PtySession, keys: &str) {
+        session.send(keys).unwrap();
+        session.flush().unwrap();
+    }
+
+    fn exit_code(session: &PtySession) -> i32 {
+        match session.process().wait().expect("wait") {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("wasmcap ended with {other:?}"),
+        }
+    }
+
+    #[test]
+    fn line_editing_moves_the_cursor_and_inserts() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        // Type `2*34`, move left past `4` and `3`, insert `1`, go home (Ctrl+A), insert `-`.
+        type_keys(&mut repl, &format!("2*34{LEFT}{LEFT}1\x01-\r"));
+        repl.exp_string("-268").unwrap();
+        repl.send_control('d').unwrap();
+        repl.exp_eof().unwrap();
+        assert_eq!(exit_code(&repl), 0);
+    }
+
+    #[test]
+    fn history_is_recalled_and_persisted() {
+        let s = Scratch::new();
+        let history = s.path().join("state").join("repl_history");
+        let mut first = start(s.path(), &history);
+        first.send_line("6 * 7").unwrap();
+        first.exp_string("42").unwrap();
+        first.send_control('d').unwrap();
+        first.exp_eof().unwrap();
+        let saved = std::fs::read_to_string(&history).expect("history file written");
+        assert!(saved.lines().any(|line| line == "6 * 7"), "history file:\n{saved}");
+
+        let mut second = start(s.path(), &history);
+        type_keys(&mut second, &format!("{UP}\r"));
+        second.exp_string("42").unwrap();
+        second.send_control('d').unwrap();
+        second.exp_eof().unwrap();
+    }
+
+    #[test]
+    fn tab_completes_properties_and_globals() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        type_keys(&mut repl, "Math.ma\t(3, 4) * 10\r");
+        repl.exp_string("40").unwrap();
+        repl.send_line("const answerValue = 4").unwrap();
+        repl.exp_string("undefined").unwrap();
+        type_keys(&mut repl, "answerV\t + 1 === 5\r");
+        repl.exp_string("true").unwrap();
+        repl.send_control('d').unwrap();
+        repl.exp_eof().unwrap();
+    }
+
+    #[test]
+    fn ctrl_c_interrupts_a_long_evaluation() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        repl.send_line("while (true) {}").unwrap();
+        // Let the evaluation start (the editor has handed the terminal back), then interrupt.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        repl.send_control('c').unwrap();
+        repl.exp_string("Uncaught Error: execution was interrupted").unwrap();
+        repl.send_line("1+1").unwrap();
+        repl.exp_string("2").unwrap();
+        repl.send_control('d').unwrap();
+        repl.exp_eof().unwrap();
+        assert_eq!(exit_code(&repl), 0);
+    }
+
+    #[test]
+    fn ctrl_c_interrupts_timer_loops_and_stuck_awaits_and_timers_still_work() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        let interrupt = |repl: &mut PtySession| {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            repl.send_control('c').unwrap();
+            repl.exp_string("Uncaught Error: execution was interrupted").unwrap();
+        };
+        // A timer callback that never returns, run while the next input waits for a timer.
+        repl.send_line("setTimeout(() => { while (true) {} }, 0); 'armed'").unwrap();
+        repl.exp_string("'armed'").unwrap();
+        repl.send_line("await new Promise((r) => setTimeout(r, 50))").unwrap();
+        interrupt(&mut repl);
+        repl.send_line("await new Promise(() => {})").unwrap();
+        interrupt(&mut repl);
+        repl.send_line("await new Promise((r) => setTimeout(() => r(6 * 7), 20))").unwrap();
+        repl.exp_string("42").unwrap();
+        repl.send_control('d').unwrap();
+        repl.exp_eof().unwrap();
+    }
+
+    #[test]
+    fn ctrl_c_twice_on_an_empty_line_exits() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        repl.send_control('c').unwrap();
+        repl.exp_string("(To exit, press Ctrl+C again").unwrap();
+        repl.send_control('c').unwrap();
+        repl.exp_eof().unwrap();
+        assert_eq!(exit_code(&repl), 0);
+    }
+
+    #[test]
+    fn process_exit_ends_the_terminal_session_with_its_code() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        repl.send_line("process.exit(7)").unwrap();
+        repl.exp_eof().unwrap();
+        assert_eq!(exit_code(&repl), 7);
+    }
+}
