@@ -64,6 +64,16 @@ impl ModuleLoader for WasmcapLoader {
         referrer: &str,
         _kind: ResolutionKind,
     ) -> Result<ModuleSpecifier, JsErrorBox> {
+        // Code evaluated by the REPL has no referrer: resolve as if from a file in the root.
+        let repl_referrer;
+        let referrer = if referrer.is_empty() {
+            repl_referrer = ModuleSpecifier::from_file_path(self.root.join("$repl.js"))
+                .map(String::from)
+                .unwrap_or_default();
+            repl_referrer.as_str()
+        } else {
+            referrer
+        };
         if let Some(name) = specifier.strip_prefix("wasmcap:") {
             let known = PUBLIC_MODULES.iter().any(|(n, _)| *n == specifier);
             if specifier == INTERNAL_MODULE.0 && !referrer.starts_with("wasmcap:") {
