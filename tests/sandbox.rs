@@ -270,3 +270,17 @@ fn wipe_zeroes_js_buffers() {
     ));
     assert_eq!(out, "true\n");
 }
+
+// --- soak (short; tests/hardening/run.sh runs a million pairs) ------------------------------
+
+#[test]
+fn memory_stays_flat_over_many_lock_unlock_pairs() {
+    let s = Scratch::new();
+    let soak = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hardening/soak.js");
+    std::fs::copy(soak, s.path().join("soak.js")).unwrap();
+    let out = ok(s.run(&["run", "soak.js", "50000", "10"], ""));
+    let summary: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    let (start, end) = (summary["startRss"].as_u64().unwrap(), summary["endRss"].as_u64().unwrap());
+    assert!(start > 0, "rss must be measurable: {out}");
+    assert!(end < start + (8 << 20), "rss grew from {start} to {end} bytes over 50,000 pairs:\n{out}");
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The long hardening campaign: the property-test fuzzer over every public JS API and op, and
+# the soak of a million lock/unlock pairs with RSS sampled. (CI runs short versions of both
+# through `cargo test`.)
+#
+#   tests/hardening/run.sh [FUZZ_SCRIPTS=1000] [SOAK_PAIRS=1000000]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ -f ../shared/v8/env.sh ]; then
+  # shellcheck disable=SC1091
+  source ../shared/v8/env.sh
+fi
+scripts=${1:-1000}
+pairs=${2:-1000000}
+
+cargo build --release --quiet
+echo "== fuzz: $scripts scripts of 40 calls each"
+FUZZ_SCRIPTS=$scripts cargo test --release --quiet --test fuzz -- --nocapture 2>&1 | grep -E '^fuzz:|panicked|FAILED|test result'
+echo "== soak: $pairs lock/unlock pairs"
+./target/release/wasmcap run tests/hardening/soak.js "$pairs" 20
