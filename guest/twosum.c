@@ -9,7 +9,10 @@
 // complement, so one probe sequence both looks for the complement and finds
 // the slot where n goes. Sums are computed in 64 bits: target - n can fall
 // outside int32, and a pair must sum to target exactly, without wrap-around.
+// bench/twosum.c compiles this file natively with an arena of its own.
+#ifndef GUEST_NATIVE_ARENA
 #include "bump.c"
+#endif
 
 typedef struct {
     int32_t value;     // the first element seen with this slot's key
