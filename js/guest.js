@@ -15,6 +15,7 @@
 //  - Compile once (WebAssembly.Module), instantiate cheaply as often as needed.
 //  - Only scalars cross the boundary; bytes are copied in and out.
 import { guestModule } from "wasmcap:internal";
+import { readFile } from "wasmcap:fs";
 
 // bump_alloc takes a wasm32 ptrdiff_t: larger sizes cannot be asked for.
 const MAX_ALLOC = 0x7fffffff;
@@ -25,12 +26,13 @@ export class Guest {
   #alloc;
   #reset;
 
-  // Instantiates `module` (a compiled WebAssembly.Module) with `imports`.
-  constructor(module, imports = {}) {
+  // Instantiates `module` (a compiled WebAssembly.Module) with `imports`. `abi` (from
+  // Guest.load) names ABI exports that are not called by their standard names.
+  constructor(module, imports = {}, abi = undefined) {
     if (!(module instanceof WebAssembly.Module)) {
       throw new TypeError(`Guest needs a WebAssembly.Module, got ${describe(module)}`);
     }
-    const exports = new WebAssembly.Instance(module, imports).exports;
+    const exports = abiExports(new WebAssembly.Instance(module, imports).exports, abi);
     if (!(exports.memory instanceof WebAssembly.Memory)) throw abiError("memory");
     if (typeof exports.bump_alloc !== "function") throw abiError("bump_alloc");
     if (typeof exports.bump_reset !== "function") throw abiError("bump_reset");
@@ -54,6 +56,25 @@ export class Guest {
   // Compiles and instantiates any module that follows the ABI.
   static fromBytes(bytes, imports) {
     return new Guest(new WebAssembly.Module(bytes), imports);
+  }
+
+  // A user's own guest: any wasm32 module that follows the ABI above, from a path (read
+  // through wasmcap:fs, so it needs --allow-read), bytes or a WebAssembly.Module.
+  // options: { imports, exports: { memory, alloc, reset, heapBase, highWater } } where
+  // `exports` names ABI exports called otherwise than memory, bump_alloc, bump_reset,
+  // __heap_base and bump_high_water. Besides the guest's own reset, the host zeroes
+  // every block it allocated before each reset, so the arena is wiped even if the
+  // guest's reset does not wipe. See examples/guests/.
+  static load(source, options) {
+    const o = loadOptions(options);
+    let module;
+    if (typeof source === "string") module = new WebAssembly.Module(readFile(source));
+    else if (source instanceof WebAssembly.Module) module = source;
+    else if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) module = new WebAssembly.Module(source);
+    else {
+      throw new TypeError(`Guest.load needs a path, the module's bytes or a WebAssembly.Module, got ${describe(source)}`);
+    }
+    return new LoadedGuest(module, o.imports, o.exports);
   }
 
   get memory() {
@@ -194,4 +215,99 @@ function rangeError(ptr, len, size) {
   }
   const hex = `0x${ptr.toString(16).padStart(8, "0")}`;
   return new RangeError(`guest pointer ${hex} + ${len} bytes is outside guest memory (${size} bytes)`);
+}
+
+// ---------------------------------------------------------------------------------------
+// Users' own guests (Guest.load).
+
+// Guest.load's options.exports keys, and the standard export names they replace.
+const ABI_NAMES = [
+  ["memory", "memory"],
+  ["alloc", "bump_alloc"],
+  ["reset", "bump_reset"],
+  ["heapBase", "__heap_base"],
+  ["highWater", "bump_high_water"],
+];
+
+// A guest from Guest.load. Its reset is the guest's code, which the host cannot trust
+// to wipe: so the host zeroes every block it allocated, then calls the guest's reset.
+class LoadedGuest extends Guest {
+  #blocks = []; // ptr, size, ptr, size... allocated since the last reset
+
+  constructor(module, imports, abi) {
+    super(module, imports, abi);
+    const { memory, bump_alloc: alloc, bump_reset: reset } = this.exports;
+    if (typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer) {
+      throw new TypeError("guest module does not follow the arena ABI: its memory is shared, which Guest does not support");
+    }
+    if (alloc.length !== 1) {
+      throw new TypeError(`guest module does not follow the arena ABI: its alloc export takes ${alloc.length} parameters, not 1 (size)`);
+    }
+    if (reset.length !== 0) {
+      throw new TypeError(`guest module does not follow the arena ABI: its reset export takes ${reset.length} parameters, not 0`);
+    }
+  }
+
+  alloc(size) {
+    const ptr = super.alloc(size);
+    this.#blocks.push(ptr, size);
+    return ptr;
+  }
+
+  reset() {
+    const blocks = this.#blocks;
+    try {
+      for (let i = 0; i < blocks.length; i += 2) this.view(blocks[i], blocks[i + 1]).fill(0);
+    } finally {
+      blocks.length = 0;
+      super.reset();
+    }
+  }
+
+  withArena(fn) {
+    try {
+      return fn(this);
+    } finally {
+      this.reset();
+    }
+  }
+}
+
+function loadOptions(options) {
+  if (options === undefined) return { imports: {}, exports: undefined };
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`Guest.load options must be an object, got ${describe(options)}`);
+  }
+  const imports = options.imports ?? {};
+  if (typeof imports !== "object") {
+    throw new TypeError(`options.imports must be an object of import modules, got ${describe(imports)}`);
+  }
+  const names = options.exports;
+  if (names === undefined) return { imports, exports: undefined };
+  if (names === null || typeof names !== "object") {
+    throw new TypeError(`options.exports must be an object naming ABI exports, got ${describe(names)}`);
+  }
+  const known = ABI_NAMES.map(([key]) => key);
+  for (const key of Object.keys(names)) {
+    if (!known.includes(key)) {
+      throw new TypeError(`options.exports.${key} is not an ABI export; expected ${known.join(", ")}`);
+    }
+    if (typeof names[key] !== "string") {
+      throw new TypeError(`options.exports.${key} must be the name of an export (a string), got ${describe(names[key])}`);
+    }
+  }
+  return { imports, exports: names };
+}
+
+// The instance's exports, with the standard ABI names added for those that `abi` names
+// otherwise (Guest.load's options.exports); unchanged without `abi`.
+function abiExports(exports, abi) {
+  if (abi === undefined) return exports;
+  const all = Object.assign(Object.create(null), exports);
+  for (const [key, standard] of ABI_NAMES) {
+    if (abi[key] === undefined) continue;
+    if (!(abi[key] in exports)) throw abiError(abi[key]);
+    all[standard] = exports[abi[key]];
+  }
+  return Object.freeze(all);
 }

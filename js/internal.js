@@ -7,3 +7,6 @@ const internal = globalThis[Symbol.for("wasmcap.internal")];
 // readFile(path) / writeFile(path, u8): file access, checked against --allow-read/-write.
 // PermissionDenied, NotFound: the error classes those throw.
 export const { fillRandom, guestModule, readFile, writeFile, PermissionDenied, NotFound } = internal;
+// readFileChunk(path, offset, length) / appendFile(path, u8): chunked file access, undefined
+// until the runtime provides them (wasmcap:fs then exports them; see js/fs.js).
+export const { readFileChunk, appendFile } = internal;

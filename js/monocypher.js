@@ -8,16 +8,27 @@
 //
 // Each call pushes its inputs onto the guest's arena, runs there and copies the
 // results out; the arena reset that follows wipes key and text from guest memory.
+//
+// Also the rest of Monocypher: BLAKE2b (blake2b, blake2bHasher), X25519 (x25519PublicKey,
+// x25519), Ed25519 (ed25519KeyPair, ed25519Sign, ed25519Verify; RFC 8032, from
+// Monocypher's optional monocypher-ed25519.c), Argon2id (argon2id), constant-time
+// comparison (equal), wipe, and a streaming AEAD for inputs larger than memory
+// (encryptStream, decryptStream; its format is under STREAM FORMAT below).
 import { Guest, describe } from "wasmcap:guest";
 import { fillRandom } from "wasmcap:internal";
 
 const KEY_SIZE = 32;
 const NONCE_SIZE = 24;
 const MAC_SIZE = 16;
-// One allocation per call, laid out as key | nonce | mac | ad | text.
-const NONCE_AT = KEY_SIZE;
-const MAC_AT = NONCE_AT + NONCE_SIZE;
-const AD_AT = MAC_AT + MAC_SIZE;
+// One allocation per call, laid out as key | ad | mac | nonce | text: mac, nonce and
+// text are contiguous, so one copy takes a whole box out of the guest, and a box's
+// three arrays share one ArrayBuffer (mac | nonce | ciphertext) of their own. One
+// ArrayBuffer instead of three: in V8 each one costs a malloc and sweeper work, which
+// is most of a small lock. AD_AT is where ad starts; MAC_AT and NONCE_AT follow ad.
+const AD_AT = KEY_SIZE;
+const MAC_AT = 0; // offsets from the end of ad
+const NONCE_AT = MAC_AT + MAC_SIZE;
+const TEXT_AT = NONCE_AT + NONCE_SIZE;
 
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
@@ -48,6 +59,182 @@ export class Monocypher {
     return this.#guest;
   }
 
+  // --- Hashing, key exchange, signatures, password hashing, comparison, streams ---
+  // Each runs in the same guest and arena discipline as lock/unlock: inputs pushed,
+  // one call, results copied out, the arena reset (wiped) however the call ends.
+  // State that must outlive a call (a hasher's or a stream's) is kept in a JS buffer,
+  // copied in and out around each call, and wiped when the object is finished.
+
+  // BLAKE2b (RFC 7693) of message (Uint8Array or string, as UTF-8): size bytes
+  // (1..64, default 64), keyed (a MAC) when key (0..64 bytes) is given.
+  blake2b(message, options) {
+    const bytes = bytesOrString(message, "message");
+    const { key, size } = blake2bOptions(options, "blake2b");
+    if (bytes.length > HASH_PIECE) {
+      return new Blake2bHasher(this.#guest, key, size).update(bytes).digest();
+    }
+    const guest = this.#guest;
+    const hashFn = exported(guest, "crypto_blake2b_keyed");
+    return guest.withArena((g) => {
+      const hash = g.alloc(size);
+      const keyPtr = g.copyIn(key);
+      const msg = g.copyIn(bytes);
+      hashFn(hash, size, keyPtr, key.length, msg, bytes.length);
+      return g.copyOut(hash, size);
+    });
+  }
+
+  // An incremental BLAKE2b: .update(bytes) (chainable) as often as needed, then
+  // .digest() once, which wipes the hasher's state.
+  blake2bHasher(options) {
+    const { key, size } = blake2bOptions(options, "blake2bHasher");
+    return new Blake2bHasher(this.#guest, key, size);
+  }
+
+  // X25519 (RFC 7748): the public key (32 bytes) of a 32-byte secret key, e.g. one
+  // from generateKey().
+  x25519PublicKey(secretKey) {
+    checkSize(secretKey, KEY_SIZE, "secretKey");
+    const publicKeyFn = exported(this.#guest, "crypto_x25519_public_key");
+    return this.#guest.withArena((g) => {
+      const pk = g.alloc(32);
+      publicKeyFn(pk, g.copyIn(secretKey));
+      return g.copyOut(pk, 32);
+    });
+  }
+
+  // X25519 (RFC 7748): the raw 32-byte shared secret of secretKey and their public
+  // key. Not uniformly random and not a key yet: hash it first, with both public keys,
+  // e.g. blake2b(concat(shared, pkA, pkB), { size: 32 }). An all-zero result means a
+  // low-order (malicious) public key.
+  x25519(secretKey, theirPublicKey) {
+    checkSize(secretKey, KEY_SIZE, "secretKey");
+    checkSize(theirPublicKey, 32, "theirPublicKey");
+    const x25519Fn = exported(this.#guest, "crypto_x25519");
+    return this.#guest.withArena((g) => {
+      const shared = g.alloc(32);
+      x25519Fn(shared, g.copyIn(secretKey), g.copyIn(theirPublicKey));
+      return g.copyOut(shared, 32);
+    });
+  }
+
+  // Ed25519 (RFC 8032) key pair from a 32-byte seed (the RFC's "private key"), or a
+  // fresh random one: { secretKey: 64 bytes (seed | public key), publicKey: 32 bytes }.
+  // The seed passed in is left as it is: wipe() it when done.
+  ed25519KeyPair(seed) {
+    if (seed !== undefined) checkSize(seed, 32, "seed");
+    const keyPairFn = exported(this.#guest, "crypto_ed25519_key_pair");
+    return this.#guest.withArena((g) => {
+      const seedPtr = seed === undefined ? g.alloc(32) : g.copyIn(seed);
+      if (seed === undefined) fillRandom(g.view(seedPtr, 32));
+      const sk = g.alloc(64);
+      const pk = g.alloc(32);
+      keyPairFn(sk, pk, seedPtr); // wipes the seed's copy
+      return { secretKey: g.copyOut(sk, 64), publicKey: g.copyOut(pk, 32) };
+    });
+  }
+
+  // Ed25519 signature (64 bytes) of message (Uint8Array or string) with a 64-byte
+  // secretKey from ed25519KeyPair. Its second half must be the public key of its
+  // first: checked (signing with a wrong public key would leak the secret key).
+  ed25519Sign(secretKey, message) {
+    checkSize(secretKey, 64, "secretKey");
+    const bytes = bytesOrString(message, "message");
+    const guest = this.#guest;
+    const keyPairFn = exported(guest, "crypto_ed25519_key_pair");
+    const signFn = exported(guest, "crypto_ed25519_sign");
+    const verify32 = exported(guest, "crypto_verify32");
+    return guest.withArena((g) => {
+      const given = g.copyIn(secretKey);
+      const sk = g.alloc(64);
+      const pk = g.alloc(32);
+      keyPairFn(sk, pk, given); // re-derives the public half; wipes the seed at given
+      if (verify32(pk, given + 32) !== 0) {
+        throw new TypeError("secretKey must be a secret key from ed25519KeyPair: its last 32 bytes are not the public key of its first 32");
+      }
+      const sig = g.alloc(64);
+      const msg = g.copyIn(bytes);
+      signFn(sig, sk, msg, bytes.length);
+      return g.copyOut(sig, 64);
+    });
+  }
+
+  // Checks an Ed25519 signature of message under publicKey: true or false. Strict as
+  // RFC 8032 decodes points: a non-canonical encoding of A (publicKey) or R (the first
+  // half of signature) is refused, which Monocypher alone would accept; S must be < L.
+  ed25519Verify(signature, publicKey, message) {
+    checkSize(signature, 64, "signature");
+    checkSize(publicKey, 32, "publicKey");
+    const bytes = bytesOrString(message, "message");
+    if (!canonicalPoint(publicKey) || !canonicalPoint(signature.subarray(0, 32))) return false;
+    const checkFn = exported(this.#guest, "crypto_ed25519_check");
+    return this.#guest.withArena((g) =>
+      checkFn(g.copyIn(signature), g.copyIn(publicKey), g.copyIn(bytes), bytes.length) === 0);
+  }
+
+  // Argon2id (RFC 9106) of password with salt (each a Uint8Array or a string; salt at
+  // least 8 bytes, 16 random ones recommended): size bytes (default 32). memoryKiB
+  // (at least 8 x lanes) and passes set the cost; key and ad are optional inputs.
+  // The work area comes from the guest's arena and is wiped afterwards.
+  argon2id(password, salt, options) {
+    const pass = bytesOrString(password, "password");
+    const saltBytes = bytesOrString(salt, "salt");
+    if (saltBytes.length < 8) {
+      throw new TypeError(`salt must be at least 8 bytes (16 recommended), got ${describe(salt)}`);
+    }
+    const o = argon2Options(options);
+    const argon2Fn = exported(this.#guest, "wasmcap_argon2");
+    return this.#guest.withArena((g) => {
+      const hash = g.alloc(o.size);
+      const passPtr = g.copyIn(pass);
+      const saltPtr = g.copyIn(saltBytes);
+      const keyPtr = g.copyIn(o.key);
+      const adPtr = g.copyIn(o.ad);
+      let work;
+      try {
+        work = g.alloc(o.memoryKiB * 1024);
+      } catch (e) {
+        throw new RangeError(`argon2id: memoryKiB ${o.memoryKiB} (${+(o.memoryKiB / 1024).toFixed(1)} MiB) is more memory than this guest can allocate (its arena gives at most 2 GiB at once, less under --max-guest-mb)`, { cause: e });
+      }
+      argon2Fn(hash, o.size, work, ARGON2_ID, o.memoryKiB, o.passes, o.lanes,
+        passPtr, pass.length, saltPtr, saltBytes.length, keyPtr, o.key.length, adPtr, o.ad.length);
+      return g.copyOut(hash, o.size);
+    });
+  }
+
+  // Compares two Uint8Arrays in constant time (for their length, which is not secret):
+  // true if they are equal. Use it for MACs and hashes, never ===-loops.
+  equal(a, b) {
+    if (!(a instanceof Uint8Array)) throw new TypeError(`a must be a Uint8Array, got ${describe(a)}`);
+    if (!(b instanceof Uint8Array)) throw new TypeError(`b must be a Uint8Array, got ${describe(b)}`);
+    if (a.length !== b.length) return false;
+    const len = a.length;
+    if (len === 16 || len === 32 || len === 64) {
+      const verifyFn = exported(this.#guest, `crypto_verify${len}`);
+      return this.#guest.withArena((g) => verifyFn(g.copyIn(a), g.copyIn(b)) === 0);
+    }
+    let diff = 0;
+    for (let i = 0; i < len; i++) diff |= a[i] ^ b[i];
+    return diff === 0;
+  }
+
+  // Streaming AEAD for inputs too large for memory (see STREAM FORMAT below):
+  // .header (send it first), .update(bytes) -> sealed bytes, .final() -> the rest.
+  encryptStream(key) {
+    checkSize(key, KEY_SIZE, "key");
+    return new EncryptStream(this.#guest, key);
+  }
+
+  // Opens what encryptStream made: .update(sealed) -> plaintext of each chunk whose
+  // mac checks, .final() -> the last chunk's plaintext; AuthenticationError on any
+  // tampering, truncation, reordering, dropped or repeated chunk. Until final()
+  // returns, the stream may yet turn out truncated: do not act on the output before.
+  decryptStream(key, header) {
+    checkSize(key, KEY_SIZE, "key");
+    checkSize(header, STREAM_HEADER_SIZE, "header");
+    return new DecryptStream(this.#guest, key, header);
+  }
+
   // A new random 32-byte key from the CSPRNG.
   generateKey() {
     const key = new Uint8Array(KEY_SIZE);
@@ -68,7 +255,7 @@ export class Monocypher {
     const text = bytesOrString(plaintext, "plaintext");
     checkSize(key, KEY_SIZE, "key");
     const adBytes = ad === undefined ? EMPTY : bytesOrString(ad, "ad");
-    return this.#seal(text, key, this.generateNonce(), adBytes);
+    return this.#seal(text, key, null, adBytes);
   }
 
   // lock() with a caller-chosen nonce, for test vectors only. Never lock two messages
@@ -78,7 +265,7 @@ export class Monocypher {
     checkSize(key, KEY_SIZE, "key");
     checkSize(nonce, NONCE_SIZE, "nonce");
     const adBytes = ad === undefined ? EMPTY : bytesOrString(ad, "ad");
-    return this.#seal(text, key, nonce.slice(), adBytes);
+    return this.#seal(text, key, nonce, adBytes);
   }
 
   // Checks the mac and decrypts. Throws AuthenticationError if anything was tampered
@@ -92,42 +279,65 @@ export class Monocypher {
     checkSize(nonce, NONCE_SIZE, "nonce");
     const adBytes = ad === undefined ? EMPTY : bytesOrString(ad, "ad");
     const guest = this.#guest;
+    const adLen = adBytes.length;
+    const len = ciphertext.length;
     try {
-      const base = guest.alloc(AD_AT + adBytes.length + ciphertext.length);
-      const adPtr = base + AD_AT;
-      const textPtr = adPtr + adBytes.length;
-      guest.write(base, key);
-      guest.write(base + NONCE_AT, nonce);
-      guest.write(base + MAC_AT, mac);
-      if (adBytes.length !== 0) guest.write(adPtr, adBytes);
-      guest.write(textPtr, ciphertext);
-      // Decrypts in place; on failure Monocypher wipes the output and returns -1.
-      const status = this.#unlock(textPtr, base + MAC_AT, base, base + NONCE_AT,
-        adPtr, adBytes.length, textPtr, ciphertext.length);
+      const base = guest.alloc(AD_AT + adLen + TEXT_AT + len);
+      const box = AD_AT + adLen; // mac | nonce | text, relative to base
+      // One checked view of the block, valid until memory grows: nothing below allocates.
+      const mem = guest.view(base, box + TEXT_AT + len);
+      if (ciphertext.length !== len) throw detached("ciphertext");
+      mem.set(key, 0);
+      if (adLen !== 0) mem.set(adBytes, AD_AT);
+      mem.set(mac, box + MAC_AT);
+      mem.set(nonce, box + NONCE_AT);
+      mem.set(ciphertext, box + TEXT_AT);
+      // Decrypts in place, and only if the mac matches: Monocypher checks it first.
+      const textPtr = base + box + TEXT_AT;
+      const status = this.#unlock(textPtr, base + box + MAC_AT, base, base + box + NONCE_AT,
+        base + AD_AT, adLen, textPtr, len);
       if (status !== 0) throw new AuthenticationError();
-      return guest.copyOut(textPtr, ciphertext.length);
+      return guest.copyOut(textPtr, len);
     } finally {
       guest.reset();
     }
   }
 
+  // nonce: null draws a fresh one from the CSPRNG straight into guest memory.
   #seal(text, key, nonce, ad) {
     const guest = this.#guest;
+    const adLen = ad.length;
+    const len = text.length;
     try {
-      const base = guest.alloc(AD_AT + ad.length + text.length);
-      const adPtr = base + AD_AT;
-      const textPtr = adPtr + ad.length;
-      guest.write(base, key);
-      guest.write(base + NONCE_AT, nonce);
-      if (ad.length !== 0) guest.write(adPtr, ad);
-      guest.write(textPtr, text);
+      const base = guest.alloc(AD_AT + adLen + TEXT_AT + len);
+      const box = AD_AT + adLen;
+      const mem = guest.view(base, box + TEXT_AT + len);
+      if (text.length !== len) throw detached("plaintext");
+      mem.set(key, 0);
+      if (adLen !== 0) mem.set(ad, AD_AT);
+      if (nonce === null) fillRandom(mem.subarray(box + NONCE_AT, box + TEXT_AT));
+      else mem.set(nonce, box + NONCE_AT);
+      if (len !== 0) mem.set(text, box + TEXT_AT);
       // Encrypts in place: Monocypher allows cipher_text == plain_text.
-      this.#lock(textPtr, base + MAC_AT, base, base + NONCE_AT, adPtr, ad.length, textPtr, text.length);
-      return { mac: guest.copyOut(base + MAC_AT, MAC_SIZE), nonce, ciphertext: guest.copyOut(textPtr, text.length) };
+      const textPtr = base + box + TEXT_AT;
+      this.#lock(textPtr, base + box + MAC_AT, base, base + box + NONCE_AT, base + AD_AT, adLen, textPtr, len);
+      // mac | nonce | ciphertext in one new ArrayBuffer. (Views made with the constructor
+      // rather than subarray(), which looks up a species constructor: 2x slower in V8.)
+      const out = guest.copyOut(base + box, TEXT_AT + len).buffer;
+      return {
+        mac: new Uint8Array(out, MAC_AT, MAC_SIZE),
+        nonce: new Uint8Array(out, NONCE_AT, NONCE_SIZE),
+        ciphertext: new Uint8Array(out, TEXT_AT, len),
+      };
     } finally {
       guest.reset();
     }
   }
+}
+
+// A view of this guest's own memory passed as input is detached when alloc grows it.
+function detached(name) {
+  return new TypeError(`${name} was detached by guest memory growth (it was a view of guest memory)`);
 }
 
 function bytesOrString(value, name) {
@@ -139,5 +349,373 @@ function bytesOrString(value, name) {
 function checkSize(value, size, name) {
   if (!(value instanceof Uint8Array && value.length === size)) {
     throw new TypeError(`${name} must be a Uint8Array of ${size} bytes, got ${describe(value)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Hashing, streams and their helpers (the methods above).
+
+// Zeroes a Uint8Array, e.g. a key no longer needed (the same function as wasmcap:guest's).
+export { wipe } from "wasmcap:guest";
+
+const ARGON2_ID = 2;
+// Inputs larger than this are hashed piecewise, so a huge input never needs a guest
+// arena of its own size.
+const HASH_PIECE = 1 << 20;
+
+// STREAM FORMAT (version 1). encryptStream(key) writes:
+//   header: 32 bytes = "wasmcap" (7 ASCII bytes) | 0x01 (version) | 24-byte random nonce
+//   then chunks, each = mac (16 bytes) | ciphertext (as long as its plaintext)
+// Every chunk but the last holds exactly STREAM_CHUNK_SIZE (64 KiB) of plaintext; the
+// last holds 0 to 64 KiB - 1 bytes (an empty last chunk when the input is a multiple
+// of 64 KiB), so sealed chunks are 65552 bytes but the last, which is 16..65551, and
+// a reader can split the stream without length fields. Chunks are sealed with
+// Monocypher's incremental AEAD: crypto_aead_init_x(key, nonce), then one
+// crypto_aead_write per chunk (XChaCha20-Poly1305 whose key is ratcheted after every
+// chunk, so each chunk can only be opened at its own position), with a one-byte
+// associated data: 0x00 for a chunk that more chunks follow, 0x01 for the last one.
+// Hence a flipped bit, a reordered, dropped or repeated chunk, a chunk from another
+// stream or key, a cut in a chunk and a stream cut after a whole chunk (no last
+// chunk) all fail authentication.
+export const STREAM_CHUNK_SIZE = 65536;
+export const STREAM_HEADER_SIZE = 32;
+const SEALED_CHUNK_SIZE = MAC_SIZE + STREAM_CHUNK_SIZE;
+const STREAM_MAGIC = "wasmcap\x01";
+const AD_MORE = Uint8Array.of(0);
+const AD_LAST = Uint8Array.of(1);
+
+function exported(guest, name) {
+  const fn = guest.exports[name];
+  if (typeof fn !== "function") {
+    throw new TypeError(`this Monocypher's guest does not export ${name}: use the embedded monocypher guest`);
+  }
+  return fn;
+}
+
+// A value for an error message: numbers as themselves, the rest as describe() does.
+function describeValue(value) {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "string") return `string ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}...` : value)}`;
+  return describe(value);
+}
+
+function optionsObject(options, fn) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`${fn} options must be an object, got ${describe(options)}`);
+  }
+  return options;
+}
+
+function checkInteger(value, min, max, name) {
+  if (!(Number.isInteger(value) && value >= min && value <= max)) {
+    throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+function blake2bOptions(options, fn) {
+  const o = optionsObject(options, fn);
+  const key = o.key === undefined ? EMPTY : o.key;
+  if (!(key instanceof Uint8Array && key.length <= 64)) {
+    throw new TypeError(`key must be a Uint8Array of 0 to 64 bytes, got ${describe(o.key)}`);
+  }
+  const size = o.size === undefined ? 64 : checkInteger(o.size, 1, 64, "size");
+  return { key, size };
+}
+
+function argon2Options(options) {
+  if (options === undefined) {
+    throw new TypeError("argon2id needs options { memoryKiB, passes }, got undefined");
+  }
+  const o = optionsObject(options, "argon2id");
+  const lanes = o.lanes === undefined ? 1 : checkInteger(o.lanes, 1, 0xffffff, "lanes");
+  const memoryKiB = checkInteger(o.memoryKiB, 8 * lanes, 0xffffffff, "memoryKiB");
+  const passes = checkInteger(o.passes, 1, 0xffffffff, "passes");
+  const size = o.size === undefined ? 32 : checkInteger(o.size, 4, 0xffffffff, "size");
+  const key = o.key === undefined ? EMPTY : o.key;
+  if (!(key instanceof Uint8Array)) throw new TypeError(`key must be a Uint8Array, got ${describe(o.key)}`);
+  const ad = o.ad === undefined ? EMPTY : bytesOrString(o.ad, "ad");
+  return { memoryKiB, passes, lanes, size, key, ad };
+}
+
+// Bytes a call may read after guest memory grows: a view of the guest's own memory
+// would be detached by that growth, so it is copied first.
+function stable(bytes, guest) {
+  return bytes.buffer === guest.memory.buffer ? bytes.slice() : bytes;
+}
+
+// Whether 32 bytes are a canonical Ed25519 point encoding as RFC 8032, 5.1.3 decodes
+// them: y (the low 255 bits) below p = 2^255 - 19, and no sign bit for x = 0 (the two
+// points with y^2 = 1). Public data: no need for constant time.
+function canonicalPoint(bytes) {
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? bytes[i] & 0x7f : bytes[i]);
+  const p = (1n << 255n) - 19n;
+  if (y >= p) return false;
+  return !((bytes[31] & 0x80) !== 0 && (y === 1n || y === p - 1n));
+}
+
+function finished(what) {
+  return new Error(`this ${what} is finished: create a new one`);
+}
+
+class Blake2bHasher {
+  #guest;
+  #ctx; // crypto_blake2b_ctx between calls; null once digested
+  #size;
+
+  constructor(guest, key, size) {
+    const initFn = exported(guest, "crypto_blake2b_keyed_init");
+    const ctxSize = exported(guest, "wasmcap_blake2b_ctx_size")() >>> 0;
+    this.#guest = guest;
+    this.#size = size;
+    this.#ctx = new Uint8Array(ctxSize);
+    guest.withArena((g) => {
+      const ctx = g.alloc(ctxSize);
+      initFn(ctx, size, g.copyIn(key), key.length);
+      this.#ctx.set(g.view(ctx, ctxSize));
+    });
+  }
+
+  // Adds bytes (Uint8Array or string, as UTF-8) to the hash; returns the hasher.
+  update(message) {
+    if (this.#ctx === null) throw finished("hasher");
+    const bytes = stable(bytesOrString(message, "message"), this.#guest);
+    const updateFn = exported(this.#guest, "crypto_blake2b_update");
+    const state = this.#ctx;
+    for (let at = 0; at < bytes.length; at += HASH_PIECE) {
+      const piece = bytes.subarray(at, Math.min(at + HASH_PIECE, bytes.length));
+      this.#guest.withArena((g) => {
+        const ctx = g.copyIn(state);
+        updateFn(ctx, g.copyIn(piece), piece.length);
+        state.set(g.view(ctx, state.length));
+      });
+    }
+    return this;
+  }
+
+  // The hash (size bytes). Wipes the state: the hasher cannot be used again.
+  digest() {
+    if (this.#ctx === null) throw finished("hasher");
+    const state = this.#ctx;
+    this.#ctx = null;
+    const finalFn = exported(this.#guest, "crypto_blake2b_final");
+    try {
+      return this.#guest.withArena((g) => {
+        const ctx = g.copyIn(state);
+        const hash = g.alloc(this.#size);
+        finalFn(ctx, hash);
+        return g.copyOut(hash, this.#size);
+      });
+    } finally {
+      state.fill(0);
+    }
+  }
+}
+
+class EncryptStream {
+  #guest;
+  #ctx; // crypto_aead_ctx between chunks; null once finished
+  #pending = new Uint8Array(STREAM_CHUNK_SIZE); // plaintext of the chunk being filled
+  #pendingLength = 0;
+  #header;
+
+  constructor(guest, key) {
+    const initFn = exported(guest, "crypto_aead_init_x");
+    exported(guest, "crypto_aead_write");
+    const ctxSize = exported(guest, "wasmcap_aead_ctx_size")() >>> 0;
+    this.#guest = guest;
+    this.#ctx = new Uint8Array(ctxSize);
+    this.#header = new Uint8Array(STREAM_HEADER_SIZE);
+    for (let i = 0; i < STREAM_MAGIC.length; i++) this.#header[i] = STREAM_MAGIC.charCodeAt(i);
+    fillRandom(this.#header.subarray(STREAM_MAGIC.length));
+    guest.withArena((g) => {
+      const ctx = g.alloc(ctxSize);
+      initFn(ctx, g.copyIn(key), g.copyIn(this.#header.subarray(STREAM_MAGIC.length)));
+      this.#ctx.set(g.view(ctx, ctxSize));
+    });
+  }
+
+  // The 32-byte header (magic, version and nonce), to send or store before the chunks.
+  get header() {
+    return this.#header.slice();
+  }
+
+  // Takes plaintext (Uint8Array or string) of any length; returns the sealed chunks
+  // it completed (possibly none: an empty Uint8Array), 65552 bytes each.
+  update(plaintext) {
+    if (this.#ctx === null) throw finished("stream");
+    const bytes = stable(bytesOrString(plaintext, "plaintext"), this.#guest);
+    const pending = this.#pending;
+    const chunks = Math.floor((this.#pendingLength + bytes.length) / STREAM_CHUNK_SIZE);
+    const out = new Uint8Array(chunks * SEALED_CHUNK_SIZE);
+    let at = 0;
+    try {
+      for (let c = 0; c < chunks; c++) {
+        let text;
+        if (this.#pendingLength > 0) {
+          const take = STREAM_CHUNK_SIZE - this.#pendingLength;
+          pending.set(bytes.subarray(at, at + take), this.#pendingLength);
+          at += take;
+          text = pending;
+        } else {
+          text = bytes.subarray(at, at + STREAM_CHUNK_SIZE);
+          at += STREAM_CHUNK_SIZE;
+        }
+        this.#pendingLength = 0;
+        this.#seal(text, AD_MORE, out, c * SEALED_CHUNK_SIZE);
+      }
+      pending.set(bytes.subarray(at), this.#pendingLength);
+      this.#pendingLength += bytes.length - at;
+      return out;
+    } catch (e) {
+      this.#finish();
+      throw e;
+    }
+  }
+
+  // Seals what is left as the last chunk (16 to 65551 bytes) and wipes the stream's
+  // state: it cannot be used again.
+  final() {
+    if (this.#ctx === null) throw finished("stream");
+    try {
+      const out = new Uint8Array(MAC_SIZE + this.#pendingLength);
+      this.#seal(this.#pending.subarray(0, this.#pendingLength), AD_LAST, out, 0);
+      return out;
+    } finally {
+      this.#finish();
+    }
+  }
+
+  // Seals one chunk of plaintext into out at offset: mac | ciphertext.
+  #seal(text, ad, out, offset) {
+    const state = this.#ctx;
+    const writeFn = exported(this.#guest, "crypto_aead_write");
+    this.#guest.withArena((g) => {
+      const ctx = g.copyIn(state);
+      const adPtr = g.copyIn(ad);
+      const mac = g.alloc(MAC_SIZE);
+      const textPtr = g.copyIn(text);
+      writeFn(ctx, textPtr, mac, adPtr, 1, textPtr, text.length); // in place
+      out.set(g.view(mac, MAC_SIZE), offset);
+      out.set(g.view(textPtr, text.length), offset + MAC_SIZE);
+      state.set(g.view(ctx, state.length));
+    });
+  }
+
+  #finish() {
+    this.#ctx?.fill(0);
+    this.#ctx = null;
+    this.#pending.fill(0);
+    this.#pendingLength = 0;
+  }
+}
+
+class DecryptStream {
+  #guest;
+  #ctx; // crypto_aead_ctx between chunks; null once finished or failed
+  #pending = new Uint8Array(SEALED_CHUNK_SIZE); // the sealed chunk being filled
+  #pendingLength = 0;
+  #chunk = 0; // index of the next chunk, for error messages
+
+  constructor(guest, key, header) {
+    for (let i = 0; i < STREAM_MAGIC.length; i++) {
+      if (header[i] !== STREAM_MAGIC.charCodeAt(i)) {
+        throw new AuthenticationError("stream header is not a wasmcap stream (version 1) header: it is corrupt, or not a header");
+      }
+    }
+    const initFn = exported(guest, "crypto_aead_init_x");
+    exported(guest, "crypto_aead_read");
+    const ctxSize = exported(guest, "wasmcap_aead_ctx_size")() >>> 0;
+    this.#guest = guest;
+    this.#ctx = new Uint8Array(ctxSize);
+    const nonce = header.slice(STREAM_MAGIC.length);
+    guest.withArena((g) => {
+      const ctx = g.alloc(ctxSize);
+      initFn(ctx, g.copyIn(key), g.copyIn(nonce));
+      this.#ctx.set(g.view(ctx, ctxSize));
+    });
+  }
+
+  // Takes sealed bytes of any length; returns the plaintext of the chunks it completed
+  // (possibly none), 64 KiB each. Throws AuthenticationError if one was tampered with;
+  // the stream is then unusable.
+  update(sealed) {
+    if (this.#ctx === null) throw finished("stream");
+    if (!(sealed instanceof Uint8Array)) {
+      throw new TypeError(`sealed must be a Uint8Array, got ${describe(sealed)}`);
+    }
+    const bytes = stable(sealed, this.#guest);
+    const pending = this.#pending;
+    const chunks = Math.floor((this.#pendingLength + bytes.length) / SEALED_CHUNK_SIZE);
+    const out = new Uint8Array(chunks * STREAM_CHUNK_SIZE);
+    let at = 0;
+    try {
+      for (let c = 0; c < chunks; c++) {
+        let box;
+        if (this.#pendingLength > 0) {
+          const take = SEALED_CHUNK_SIZE - this.#pendingLength;
+          pending.set(bytes.subarray(at, at + take), this.#pendingLength);
+          at += take;
+          box = pending;
+        } else {
+          box = bytes.subarray(at, at + SEALED_CHUNK_SIZE);
+          at += SEALED_CHUNK_SIZE;
+        }
+        this.#pendingLength = 0;
+        this.#open(box, AD_MORE, out, c * STREAM_CHUNK_SIZE);
+      }
+      pending.set(bytes.subarray(at), this.#pendingLength);
+      this.#pendingLength += bytes.length - at;
+      return out;
+    } catch (e) {
+      out.fill(0);
+      this.#finish();
+      throw e;
+    }
+  }
+
+  // Opens the last chunk and returns its plaintext; throws AuthenticationError if the
+  // stream was truncated or its end tampered with. The stream cannot be used again.
+  final() {
+    if (this.#ctx === null) throw finished("stream");
+    try {
+      if (this.#pendingLength < MAC_SIZE) {
+        throw new AuthenticationError("stream truncated: it ends without its last chunk");
+      }
+      const out = new Uint8Array(this.#pendingLength - MAC_SIZE);
+      this.#open(this.#pending.subarray(0, this.#pendingLength), AD_LAST, out, 0);
+      return out;
+    } finally {
+      this.#finish();
+    }
+  }
+
+  // Opens one sealed chunk (mac | ciphertext) into out at offset, or throws.
+  #open(box, ad, out, offset) {
+    const state = this.#ctx;
+    const readFn = exported(this.#guest, "crypto_aead_read");
+    const len = box.length - MAC_SIZE;
+    const index = this.#chunk++;
+    this.#guest.withArena((g) => {
+      const ctx = g.copyIn(state);
+      const adPtr = g.copyIn(ad);
+      const boxPtr = g.copyIn(box);
+      const textPtr = boxPtr + MAC_SIZE;
+      if (readFn(ctx, textPtr, boxPtr, adPtr, 1, textPtr, len) !== 0) { // in place
+        throw new AuthenticationError(`stream chunk ${index} failed authentication: the stream was tampered with, reordered or cut, or the key is wrong`);
+      }
+      out.set(g.view(textPtr, len), offset);
+      state.set(g.view(ctx, state.length));
+    });
+  }
+
+  #finish() {
+    this.#ctx?.fill(0);
+    this.#ctx = null;
+    this.#pending.fill(0);
+    this.#pendingLength = 0;
   }
 }

@@ -221,6 +221,55 @@ pub fn op_wasmcap_write_file(
     std::fs::write(resolved, bytes).map_err(|e| fs_error(path, "write", e))
 }
 
+/// The most `op_wasmcap_read_file_chunk` reads at once (64 MiB); js/fs.js checks it too.
+const MAX_READ_CHUNK: u64 = 64 << 20;
+
+/// `wasmcap:fs` readFileChunk: up to `length` bytes of the file from byte `offset` (fewer at
+/// its end, none past it), if `--allow-read` covers it. For files larger than memory.
+#[op2]
+#[buffer]
+pub fn op_wasmcap_read_file_chunk(
+    state: &mut OpState,
+    #[string] path: &str,
+    #[number] offset: u64,
+    #[number] length: u64,
+) -> Result<Vec<u8>, JsErrorBox> {
+    use std::io::{Read, Seek, SeekFrom};
+    if length > MAX_READ_CHUNK {
+        return Err(JsErrorBox::range_error(format!("readFileChunk: length {length} is more than {MAX_READ_CHUNK}")));
+    }
+    let access = state.borrow::<FsAccess>();
+    let resolved = access
+        .permissions
+        .check(crate::permissions::Access::Read, path, &access.cwd)
+        .map_err(|msg| JsErrorBox::new("PermissionDenied", msg))?;
+    let mut file = std::fs::File::open(resolved).map_err(|e| fs_error(path, "read", e))?;
+    file.seek(SeekFrom::Start(offset)).map_err(|e| fs_error(path, "read", e))?;
+    let mut bytes = Vec::with_capacity(length as usize);
+    file.take(length).read_to_end(&mut bytes).map_err(|e| fs_error(path, "read", e))?;
+    Ok(bytes)
+}
+
+/// `wasmcap:fs` appendFile: appends to the file, creating it, if `--allow-write` covers it.
+#[op2(fast)]
+pub fn op_wasmcap_append_file(
+    state: &mut OpState,
+    #[string] path: &str,
+    #[buffer] bytes: &[u8],
+) -> Result<(), JsErrorBox> {
+    let access = state.borrow::<FsAccess>();
+    let resolved = access
+        .permissions
+        .check(crate::permissions::Access::Write, path, &access.cwd)
+        .map_err(|msg| JsErrorBox::new("PermissionDenied", msg))?;
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(resolved)
+        .and_then(|mut file| file.write_all(bytes))
+        .map_err(|e| fs_error(path, "append to", e))
+}
+
 /// The bytes of an embedded guest, for `WebAssembly.Module` (compiled once per runtime in JS).
 #[op2]
 #[buffer]
@@ -248,6 +297,8 @@ deno_core::extension!(
         op_wasmcap_read_file,
         op_wasmcap_write_file,
         op_wasmcap_rss,
+        op_wasmcap_read_file_chunk,
+        op_wasmcap_append_file,
     ],
     esm_entry_point = "ext:wasmcap_runtime/prelude.js",
     options = { csprng: Csprng, output: Output, argv: Vec<String>, fs: FsAccess },
