@@ -194,15 +194,23 @@ fn fs_error(path: &str, verb: &str, e: std::io::Error) -> JsErrorBox {
     JsErrorBox::new(class, format!("cannot {verb} '{path}': {e}"))
 }
 
+/// The absolute path for `path` if the grant for `access` covers it, else `PermissionDenied`.
+fn granted(
+    state: &OpState,
+    access: crate::permissions::Access,
+    path: &str,
+) -> Result<std::path::PathBuf, JsErrorBox> {
+    let fs = state.borrow::<FsAccess>();
+    fs.permissions
+        .check(access, path, &fs.cwd)
+        .map_err(|msg| JsErrorBox::new("PermissionDenied", msg))
+}
+
 /// `wasmcap:fs` readFile: the whole file, if `--allow-read` covers it.
 #[op2]
 #[buffer]
 pub fn op_wasmcap_read_file(state: &mut OpState, #[string] path: &str) -> Result<Vec<u8>, JsErrorBox> {
-    let access = state.borrow::<FsAccess>();
-    let resolved = access
-        .permissions
-        .check(crate::permissions::Access::Read, path, &access.cwd)
-        .map_err(|msg| JsErrorBox::new("PermissionDenied", msg))?;
+    let resolved = granted(state, crate::permissions::Access::Read, path)?;
     std::fs::read(resolved).map_err(|e| fs_error(path, "read", e))
 }
 
@@ -213,11 +221,7 @@ pub fn op_wasmcap_write_file(
     #[string] path: &str,
     #[buffer] bytes: &[u8],
 ) -> Result<(), JsErrorBox> {
-    let access = state.borrow::<FsAccess>();
-    let resolved = access
-        .permissions
-        .check(crate::permissions::Access::Write, path, &access.cwd)
-        .map_err(|msg| JsErrorBox::new("PermissionDenied", msg))?;
+    let resolved = granted(state, crate::permissions::Access::Write, path)?;
     std::fs::write(resolved, bytes).map_err(|e| fs_error(path, "write", e))
 }
 
@@ -238,11 +242,7 @@ pub fn op_wasmcap_read_file_chunk(
     if length > MAX_READ_CHUNK {
         return Err(JsErrorBox::range_error(format!("readFileChunk: length {length} is more than {MAX_READ_CHUNK}")));
     }
-    let access = state.borrow::<FsAccess>();
-    let resolved = access
-        .permissions
-        .check(crate::permissions::Access::Read, path, &access.cwd)
-        .map_err(|msg| JsErrorBox::new("PermissionDenied", msg))?;
+    let resolved = granted(state, crate::permissions::Access::Read, path)?;
     let mut file = std::fs::File::open(resolved).map_err(|e| fs_error(path, "read", e))?;
     file.seek(SeekFrom::Start(offset)).map_err(|e| fs_error(path, "read", e))?;
     let mut bytes = Vec::with_capacity(length as usize);
@@ -257,11 +257,7 @@ pub fn op_wasmcap_append_file(
     #[string] path: &str,
     #[buffer] bytes: &[u8],
 ) -> Result<(), JsErrorBox> {
-    let access = state.borrow::<FsAccess>();
-    let resolved = access
-        .permissions
-        .check(crate::permissions::Access::Write, path, &access.cwd)
-        .map_err(|msg| JsErrorBox::new("PermissionDenied", msg))?;
+    let resolved = granted(state, crate::permissions::Access::Write, path)?;
     std::fs::OpenOptions::new()
         .append(true)
         .create(true)
