@@ -515,11 +515,61 @@ class Blake2bHasher {
   }
 }
 
+// Cuts a byte stream into whole chunks of one size, keeping the partial chunk between
+// calls: what EncryptStream (plaintext chunks) and DecryptStream (sealed chunks) share.
+class Chunker {
+  #pending;
+  #length = 0;
+
+  constructor(size) {
+    this.#pending = new Uint8Array(size);
+  }
+
+  // How many whole chunks feeding `bytes` completes.
+  wholeChunks(bytes) {
+    return Math.floor((this.#length + bytes.length) / this.#pending.length);
+  }
+
+  // Calls each(chunk, index) for every whole chunk of what is pending plus `bytes`, and
+  // keeps the rest for the next call.
+  feed(bytes, each) {
+    const size = this.#pending.length;
+    const pending = this.#pending;
+    const chunks = this.wholeChunks(bytes);
+    let at = 0;
+    for (let c = 0; c < chunks; c++) {
+      let chunk;
+      if (this.#length > 0) {
+        const take = size - this.#length;
+        pending.set(bytes.subarray(at, at + take), this.#length);
+        at += take;
+        chunk = pending;
+      } else {
+        chunk = bytes.subarray(at, at + size);
+        at += size;
+      }
+      this.#length = 0;
+      each(chunk, c);
+    }
+    pending.set(bytes.subarray(at), this.#length);
+    this.#length += bytes.length - at;
+  }
+
+  // The partial chunk (a view: copy it before feeding more).
+  get rest() {
+    return this.#pending.subarray(0, this.#length);
+  }
+
+  wipe() {
+    this.#pending.fill(0);
+    this.#length = 0;
+  }
+}
+
 class EncryptStream {
   #guest;
   #ctx; // crypto_aead_ctx between chunks; null once finished
-  #pending = new Uint8Array(STREAM_CHUNK_SIZE); // plaintext of the chunk being filled
-  #pendingLength = 0;
+  #plaintext = new Chunker(STREAM_CHUNK_SIZE);
   #header;
 
   constructor(guest, key) {
@@ -548,27 +598,9 @@ class EncryptStream {
   update(plaintext) {
     if (this.#ctx === null) throw finished("stream");
     const bytes = stable(bytesOrString(plaintext, "plaintext"), this.#guest);
-    const pending = this.#pending;
-    const chunks = Math.floor((this.#pendingLength + bytes.length) / STREAM_CHUNK_SIZE);
-    const out = new Uint8Array(chunks * SEALED_CHUNK_SIZE);
-    let at = 0;
+    const out = new Uint8Array(this.#plaintext.wholeChunks(bytes) * SEALED_CHUNK_SIZE);
     try {
-      for (let c = 0; c < chunks; c++) {
-        let text;
-        if (this.#pendingLength > 0) {
-          const take = STREAM_CHUNK_SIZE - this.#pendingLength;
-          pending.set(bytes.subarray(at, at + take), this.#pendingLength);
-          at += take;
-          text = pending;
-        } else {
-          text = bytes.subarray(at, at + STREAM_CHUNK_SIZE);
-          at += STREAM_CHUNK_SIZE;
-        }
-        this.#pendingLength = 0;
-        this.#seal(text, AD_MORE, out, c * SEALED_CHUNK_SIZE);
-      }
-      pending.set(bytes.subarray(at), this.#pendingLength);
-      this.#pendingLength += bytes.length - at;
+      this.#plaintext.feed(bytes, (text, c) => this.#seal(text, AD_MORE, out, c * SEALED_CHUNK_SIZE));
       return out;
     } catch (e) {
       this.#finish();
@@ -581,8 +613,9 @@ class EncryptStream {
   final() {
     if (this.#ctx === null) throw finished("stream");
     try {
-      const out = new Uint8Array(MAC_SIZE + this.#pendingLength);
-      this.#seal(this.#pending.subarray(0, this.#pendingLength), AD_LAST, out, 0);
+      const rest = this.#plaintext.rest;
+      const out = new Uint8Array(MAC_SIZE + rest.length);
+      this.#seal(rest, AD_LAST, out, 0);
       return out;
     } finally {
       this.#finish();
@@ -608,16 +641,14 @@ class EncryptStream {
   #finish() {
     this.#ctx?.fill(0);
     this.#ctx = null;
-    this.#pending.fill(0);
-    this.#pendingLength = 0;
+    this.#plaintext.wipe();
   }
 }
 
 class DecryptStream {
   #guest;
   #ctx; // crypto_aead_ctx between chunks; null once finished or failed
-  #pending = new Uint8Array(SEALED_CHUNK_SIZE); // the sealed chunk being filled
-  #pendingLength = 0;
+  #sealed = new Chunker(SEALED_CHUNK_SIZE);
   #chunk = 0; // index of the next chunk, for error messages
 
   constructor(guest, key, header) {
@@ -648,27 +679,9 @@ class DecryptStream {
       throw new TypeError(`sealed must be a Uint8Array, got ${describe(sealed)}`);
     }
     const bytes = stable(sealed, this.#guest);
-    const pending = this.#pending;
-    const chunks = Math.floor((this.#pendingLength + bytes.length) / SEALED_CHUNK_SIZE);
-    const out = new Uint8Array(chunks * STREAM_CHUNK_SIZE);
-    let at = 0;
+    const out = new Uint8Array(this.#sealed.wholeChunks(bytes) * STREAM_CHUNK_SIZE);
     try {
-      for (let c = 0; c < chunks; c++) {
-        let box;
-        if (this.#pendingLength > 0) {
-          const take = SEALED_CHUNK_SIZE - this.#pendingLength;
-          pending.set(bytes.subarray(at, at + take), this.#pendingLength);
-          at += take;
-          box = pending;
-        } else {
-          box = bytes.subarray(at, at + SEALED_CHUNK_SIZE);
-          at += SEALED_CHUNK_SIZE;
-        }
-        this.#pendingLength = 0;
-        this.#open(box, AD_MORE, out, c * STREAM_CHUNK_SIZE);
-      }
-      pending.set(bytes.subarray(at), this.#pendingLength);
-      this.#pendingLength += bytes.length - at;
+      this.#sealed.feed(bytes, (box, c) => this.#open(box, AD_MORE, out, c * STREAM_CHUNK_SIZE));
       return out;
     } catch (e) {
       out.fill(0);
@@ -682,11 +695,12 @@ class DecryptStream {
   final() {
     if (this.#ctx === null) throw finished("stream");
     try {
-      if (this.#pendingLength < MAC_SIZE) {
+      const rest = this.#sealed.rest;
+      if (rest.length < MAC_SIZE) {
         throw new AuthenticationError("stream truncated: it ends without its last chunk");
       }
-      const out = new Uint8Array(this.#pendingLength - MAC_SIZE);
-      this.#open(this.#pending.subarray(0, this.#pendingLength), AD_LAST, out, 0);
+      const out = new Uint8Array(rest.length - MAC_SIZE);
+      this.#open(rest, AD_LAST, out, 0);
       return out;
     } finally {
       this.#finish();
@@ -715,7 +729,6 @@ class DecryptStream {
   #finish() {
     this.#ctx?.fill(0);
     this.#ctx = null;
-    this.#pending.fill(0);
-    this.#pendingLength = 0;
+    this.#sealed.wipe();
   }
 }
