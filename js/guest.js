@@ -140,6 +140,12 @@ export class Guest {
     return ptr;
   }
 
+  // `bytes`, or a copy of it if it is a view of this guest's memory: such a view would be
+  // detached by growth during a call that still needs to read it.
+  stable(bytes) {
+    return bytes.buffer === this.#memory.buffer ? bytes.slice() : bytes;
+  }
+
   // Copies bytes (any ArrayBufferView) to guest memory at ptr.
   write(ptr, src) {
     const bytes = asBytes(src);

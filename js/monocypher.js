@@ -440,11 +440,6 @@ function argon2Options(options) {
   return { memoryKiB, passes, lanes, size, key, ad };
 }
 
-// Bytes a call may read after guest memory grows: a view of the guest's own memory
-// would be detached by that growth, so it is copied first.
-function stable(bytes, guest) {
-  return bytes.buffer === guest.memory.buffer ? bytes.slice() : bytes;
-}
 
 // Whether 32 bytes are a canonical Ed25519 point encoding as RFC 8032, 5.1.3 decodes
 // them: y (the low 255 bits) below p = 2^255 - 19, and no sign bit for x = 0 (the two
@@ -482,7 +477,7 @@ class Blake2bHasher {
   // Adds bytes (Uint8Array or string, as UTF-8) to the hash; returns the hasher.
   update(message) {
     if (this.#ctx === null) throw finished("hasher");
-    const bytes = stable(bytesOrString(message, "message"), this.#guest);
+    const bytes = this.#guest.stable(bytesOrString(message, "message"));
     const updateFn = exported(this.#guest, "crypto_blake2b_update");
     const state = this.#ctx;
     for (let at = 0; at < bytes.length; at += HASH_PIECE) {
@@ -597,7 +592,7 @@ class EncryptStream {
   // it completed (possibly none: an empty Uint8Array), 65552 bytes each.
   update(plaintext) {
     if (this.#ctx === null) throw finished("stream");
-    const bytes = stable(bytesOrString(plaintext, "plaintext"), this.#guest);
+    const bytes = this.#guest.stable(bytesOrString(plaintext, "plaintext"));
     const out = new Uint8Array(this.#plaintext.wholeChunks(bytes) * SEALED_CHUNK_SIZE);
     try {
       this.#plaintext.feed(bytes, (text, c) => this.#seal(text, AD_MORE, out, c * SEALED_CHUNK_SIZE));
@@ -678,7 +673,7 @@ class DecryptStream {
     if (!(sealed instanceof Uint8Array)) {
       throw new TypeError(`sealed must be a Uint8Array, got ${describe(sealed)}`);
     }
-    const bytes = stable(sealed, this.#guest);
+    const bytes = this.#guest.stable(sealed);
     const out = new Uint8Array(this.#sealed.wholeChunks(bytes) * STREAM_CHUNK_SIZE);
     try {
       this.#sealed.feed(bytes, (box, c) => this.#open(box, AD_MORE, out, c * STREAM_CHUNK_SIZE));
