@@ -235,6 +235,16 @@ fn eval(flags: RunFlags, code: String) -> anyhow::Result<i32> {
 }
 
 fn repl(flags: RunFlags) -> anyhow::Result<i32> {
+    if flags.timeout.is_some() {
+        eprintln!("error: --timeout applies to run and eval; in the REPL, Ctrl+C interrupts an evaluation");
+        return Ok(2);
+    }
     warn_if_seeded(&flags);
-    wasmcap::repl::run(wasmcap::repl::ReplOptions { seed: flags.seed, interactive: std::io::stdin().is_terminal() })
+    let options = flags.options(&std::env::current_dir()?);
+    wasmcap::repl::run(wasmcap::repl::ReplOptions {
+        seed: options.seed,
+        permissions: options.permissions,
+        max_heap_mb: options.max_heap_mb,
+        interactive: std::io::stdin().is_terminal(),
+    })
 }

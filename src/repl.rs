@@ -47,6 +47,10 @@ use crate::{Options, Output, Runtime};
 pub struct ReplOptions {
     /// `--seed`: deterministic CSPRNG (tests only).
     pub seed: Option<u64>,
+    /// `--allow-read` / `--allow-write`, for `wasmcap:fs` and imports.
+    pub permissions: crate::Permissions,
+    /// `--max-heap`: the V8 heap limit in MiB.
+    pub max_heap_mb: Option<usize>,
     /// Interactive (a terminal: banner, prompts, line editing) or piped (no banner, no
     /// prompts: each line or multi-line chunk is evaluated and its result printed).
     pub interactive: bool,
@@ -216,7 +220,7 @@ fn new_tokio() -> anyhow::Result<tokio::runtime::Runtime> {
 /// Piped mode: accumulate lines until the input is complete, evaluate, print, repeat.
 fn run_piped(input: impl BufRead, options: &ReplOptions, output: Output) -> anyhow::Result<i32> {
     new_tokio()?.block_on(async {
-        let mut repl = Repl::start(options.seed, output, None, true).await?;
+        let mut repl = Repl::start(options.clone(), output, None, true).await?;
         let mut chunk = String::new();
         for line in input.lines() {
             let line = line.context("cannot read the REPL's input")?;
@@ -251,7 +255,8 @@ type SessionSlot = Rc<RefCell<Option<Session>>>;
 
 struct Repl {
     slot: SessionSlot,
-    seed: Option<u64>,
+    /// What each (re)started runtime is made with.
+    settings: ReplOptions,
     output: Output,
     interrupter: Option<Arc<Interrupter>>,
     /// Piped mode: run the event loop until it is idle after each input, so a transcript's
@@ -263,15 +268,15 @@ struct Repl {
 
 impl Repl {
     async fn start(
-        seed: Option<u64>,
+        settings: ReplOptions,
         output: Output,
         interrupter: Option<Arc<Interrupter>>,
         settle_after_input: bool,
     ) -> anyhow::Result<Self> {
-        let session = Session::start(seed, output.clone()).await?;
+        let session = Session::start(&settings, output.clone()).await?;
         Ok(Repl {
             slot: Rc::new(RefCell::new(Some(session))),
-            seed,
+            settings,
             output,
             interrupter,
             settle_after_input,
@@ -320,7 +325,7 @@ impl Repl {
                 // creation.
                 drop(self.take_session()?);
                 self.entered.clear();
-                let session = Session::start(self.seed, self.output.clone()).await?;
+                let session = Session::start(&self.settings, self.output.clone()).await?;
                 self.put_session(session);
             }
             ".load" if argument.is_empty() => self.print_error("usage: .load FILE"),
@@ -485,8 +490,14 @@ struct Session {
 impl Session {
     /// A fresh runtime with the REPL hooks installed and the capabilities preloaded. Preload
     /// failures are reported as warnings: the REPL is still useful without them.
-    async fn start(seed: Option<u64>, output: Output) -> anyhow::Result<Self> {
-        let mut runtime = Runtime::new(Options { seed, output: output.clone(), ..Default::default() })?;
+    async fn start(settings: &ReplOptions, output: Output) -> anyhow::Result<Self> {
+        let mut runtime = Runtime::new(Options {
+            seed: settings.seed,
+            permissions: settings.permissions.clone(),
+            max_heap_mb: settings.max_heap_mb,
+            output: output.clone(),
+            ..Default::default()
+        })?;
         let mut inspector = InspectorClient::connect(&mut runtime);
         inspector.call("Runtime.enable", json!({}))?;
         let context_id = inspector
@@ -933,7 +944,7 @@ mod interactive {
     pub(super) fn run(options: &ReplOptions) -> anyhow::Result<i32> {
         let interrupter = Interrupter::install()?;
         new_tokio()?.block_on(async {
-            let mut repl = Repl::start(options.seed, Output::Inherit, Some(interrupter), false).await?;
+            let mut repl = Repl::start(options.clone(), Output::Inherit, Some(interrupter), false).await?;
             repl.print(&format!(
                 "wasmcap {} REPL: Monocypher (and an instance, mc), twoSum, twoSumJs and Guest are preloaded.\n\
                  Type .help for help, Ctrl+D to exit.",

@@ -154,7 +154,7 @@ fn run_session_captures_results_and_errors_interleaved() {
     let output = wasmcap::Output::capture();
     let code = wasmcap::repl::run_session(
         "console.log('out'); console.error('err'); 1\nthrow new Error('x')\n'end'\n",
-        &wasmcap::repl::ReplOptions { seed: Some(1), interactive: false },
+        &wasmcap::repl::ReplOptions { seed: Some(1), interactive: false, ..Default::default() },
         output.clone(),
     )
     .unwrap();

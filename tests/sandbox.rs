@@ -284,3 +284,15 @@ fn memory_stays_flat_over_many_lock_unlock_pairs() {
     assert!(start > 0, "rss must be measurable: {out}");
     assert!(end < start + (8 << 20), "rss grew from {start} to {end} bytes over 50,000 pairs:\n{out}");
 }
+
+#[test]
+fn the_repl_takes_the_same_permissions() {
+    let s = Scratch::new();
+    s.write("data.txt", "granted");
+    let session = "await import('wasmcap:fs').then((fs) => new TextDecoder().decode(fs.readFile('data.txt'))).catch((e) => e.name)\n";
+    assert_eq!(ok(s.run(&["repl"], session)), "'PermissionDenied'\n");
+    assert_eq!(ok(s.run(&["repl", "--allow-read=data.txt"], session)), "'granted'\n");
+    let run = s.run(&["repl", "--timeout", "1"], "");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--timeout applies to run and eval"), "{}", run.stderr);
+}
