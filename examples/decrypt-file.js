@@ -5,10 +5,6 @@
 //
 // Plaintext is written as each chunk checks out. If a later chunk fails, OUT is emptied
 // and the script exits with 1: never use OUT unless the script succeeded.
-//
-// Constant memory needs chunked file access (readFileChunk / appendFile in wasmcap:fs);
-// where wasmcap:fs has only readFile / writeFile, this falls back to reading the whole
-// input and writing the whole output at once.
 import * as fs from "wasmcap:fs";
 import { AuthenticationError, Monocypher, STREAM_CHUNK_SIZE, STREAM_HEADER_SIZE, wipe } from "wasmcap:monocypher";
 
@@ -47,41 +43,20 @@ try {
 
 // Yields the file's first `first` bytes, then pieces of at most `size` bytes.
 function* readChunks(path, first, size) {
-  if (typeof fs.readFileChunk === "function") {
-    yield fs.readFileChunk(path, 0, first);
-    for (let offset = first; ; offset += size) {
-      const piece = fs.readFileChunk(path, offset, size);
-      if (piece.length > 0) yield piece;
-      if (piece.length < size) return;
-    }
+  yield fs.readFileChunk(path, 0, first);
+  for (let offset = first; ; offset += size) {
+    const piece = fs.readFileChunk(path, offset, size);
+    if (piece.length > 0) yield piece;
+    if (piece.length < size) return;
   }
-  const all = fs.readFile(path); // fallback: whole file in memory
-  yield all.subarray(0, first);
-  for (let at = first; at < all.length; at += size) yield all.subarray(at, at + size);
 }
 
 // Writes bytes to a new file piece by piece; abort() empties it.
 function openOutput(path) {
   fs.writeFile(path, new Uint8Array(0));
-  if (typeof fs.appendFile === "function") {
-    return {
-      write: (bytes) => bytes.length && fs.appendFile(path, bytes),
-      close() {},
-      abort: () => fs.writeFile(path, new Uint8Array(0)),
-    };
-  }
-  const pieces = [];
   return {
-    write: (bytes) => pieces.push(bytes),
-    close() {
-      const all = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of pieces) { all.set(p, at); at += p.length; }
-      fs.writeFile(path, all);
-    },
-    abort() {
-      for (const p of pieces) wipe(p);
-      fs.writeFile(path, new Uint8Array(0));
-    },
+    write: (bytes) => bytes.length && fs.appendFile(path, bytes),
+    close() {},
+    abort: () => fs.writeFile(path, new Uint8Array(0)),
   };
 }

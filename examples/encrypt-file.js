@@ -6,10 +6,6 @@
 // KEYFILE holds the 32-byte key; when it does not exist, a new random key is written
 // there first. OUT gets the 32-byte header, then the sealed chunks. Decrypt with
 // examples/decrypt-file.js.
-//
-// Constant memory needs chunked file access (readFileChunk / appendFile in wasmcap:fs);
-// where wasmcap:fs has only readFile / writeFile, this falls back to reading the whole
-// input and writing the whole output at once (same bytes, more memory).
 import * as fs from "wasmcap:fs";
 import { Monocypher, STREAM_CHUNK_SIZE, wipe } from "wasmcap:monocypher";
 
@@ -50,31 +46,15 @@ function loadOrCreateKey(path) {
 
 // Yields the file's bytes in pieces of at most `size` bytes.
 function* readChunks(path, size) {
-  if (typeof fs.readFileChunk === "function") {
-    for (let offset = 0; ; offset += size) {
-      const piece = fs.readFileChunk(path, offset, size);
-      if (piece.length > 0) yield piece;
-      if (piece.length < size) return;
-    }
+  for (let offset = 0; ; offset += size) {
+    const piece = fs.readFileChunk(path, offset, size);
+    if (piece.length > 0) yield piece;
+    if (piece.length < size) return;
   }
-  const all = fs.readFile(path); // fallback: whole file in memory
-  for (let at = 0; at < all.length; at += size) yield all.subarray(at, at + size);
 }
 
 // Writes bytes to a new file piece by piece.
 function openOutput(path) {
   fs.writeFile(path, new Uint8Array(0)); // create or empty it
-  if (typeof fs.appendFile === "function") {
-    return { write: (bytes) => bytes.length && fs.appendFile(path, bytes), close() {} };
-  }
-  const pieces = []; // fallback: whole output in memory, written at close()
-  return {
-    write: (bytes) => pieces.push(bytes),
-    close() {
-      const all = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of pieces) { all.set(p, at); at += p.length; }
-      fs.writeFile(path, all);
-    },
-  };
+  return { write: (bytes) => bytes.length && fs.appendFile(path, bytes), close() {} };
 }

@@ -4,9 +4,8 @@ const internal = globalThis[Symbol.for("wasmcap.internal")];
 
 // fillRandom(u8): fills u8 from the CSPRNG op (pooled) and returns it.
 // guestModule(name): the compiled WebAssembly.Module of an embedded guest, cached per runtime.
-// readFile(path) / writeFile(path, u8): file access, checked against --allow-read/-write.
+// readFile(path) / writeFile(path, u8) / readFileChunk(path, offset, length) /
+// appendFile(path, u8): file access, checked against --allow-read/--allow-write.
 // PermissionDenied, NotFound: the error classes those throw.
-export const { fillRandom, guestModule, readFile, writeFile, PermissionDenied, NotFound } = internal;
-// readFileChunk(path, offset, length) / appendFile(path, u8): chunked file access, undefined
-// until the runtime provides them (wasmcap:fs then exports them; see js/fs.js).
-export const { readFileChunk, appendFile } = internal;
+export const { fillRandom, guestModule, readFile, writeFile, readFileChunk, appendFile, PermissionDenied, NotFound } =
+  internal;
