@@ -696,14 +696,8 @@ impl Session {
                         }
                     }
                     Poll::Ready(Ok(())) => {
-                        if let Some(response) = awaited.and_then(|id| self.inspector.take_response(id)) {
-                            return Poll::Ready(Driven::Response(response, errors));
-                        }
-                        for error in errors.drain(..) {
-                            self.print_error(&error);
-                        }
-                        if let Some(code) = self.exit_requested() {
-                            return Poll::Ready(Driven::Exited(code));
+                        if let Some(driven) = self.after_turn(awaited, &mut errors) {
+                            return Poll::Ready(driven);
                         }
                         // With Ctrl+C at hand, an await that looks stuck is left to the user, as
                         // in Node and Deno: deno_core's idle signal is unreliable after a timer
@@ -715,21 +709,28 @@ impl Session {
                         return Poll::Ready(Driven::Idle);
                     }
                     Poll::Pending => {
-                        if let Some(response) = awaited.and_then(|id| self.inspector.take_response(id)) {
-                            return Poll::Ready(Driven::Response(response, errors));
-                        }
-                        for error in errors.drain(..) {
-                            self.print_error(&error);
-                        }
-                        if let Some(code) = self.exit_requested() {
-                            return Poll::Ready(Driven::Exited(code));
-                        }
-                        return Poll::Pending;
+                        return match self.after_turn(awaited, &mut errors) {
+                            Some(driven) => Poll::Ready(driven),
+                            None => Poll::Pending,
+                        };
                     }
                 }
             }
         })
         .await
+    }
+
+    /// After a turn of the event loop: the awaited response if it came (with the errors
+    /// reported meanwhile, for the caller to print after it), else print the errors and end
+    /// the drive if the script asked to exit.
+    fn after_turn(&mut self, awaited: Option<i32>, errors: &mut Vec<String>) -> Option<Driven> {
+        if let Some(response) = awaited.and_then(|id| self.inspector.take_response(id)) {
+            return Some(Driven::Response(response, std::mem::take(errors)));
+        }
+        for error in errors.drain(..) {
+            self.print_error(&error);
+        }
+        self.exit_requested().map(Driven::Exited)
     }
 
     /// Tab completion: global names, keywords, or the properties of the expression before a
