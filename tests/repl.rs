@@ -281,6 +281,14 @@ mod terminal {
         session.flush().unwrap();
     }
 
+    /// Waits for `text` and then for the next prompt. Control keys must wait for the prompt:
+    /// while an evaluation runs the terminal is in cooked mode, where Ctrl+D is the line
+    /// discipline's end-of-file marker and is dropped when the editor switches back to raw mode.
+    fn expect_then_prompt(session: &mut PtySession, text: &str) {
+        session.exp_string(text).unwrap();
+        session.exp_string("> ").unwrap();
+    }
+
     fn exit_code(session: &PtySession) -> i32 {
         match session.process().wait().expect("wait") {
             WaitStatus::Exited(_, code) => code,
@@ -294,7 +302,7 @@ mod terminal {
         let mut repl = start(s.path(), &s.path().join("history"));
         // Type `2*34`, move left past `4` and `3`, insert `1`, go home (Ctrl+A), insert `-`.
         type_keys(&mut repl, &format!("2*34{LEFT}{LEFT}1\x01-\r"));
-        repl.exp_string("-268").unwrap();
+        expect_then_prompt(&mut repl, "-268");
         repl.send_control('d').unwrap();
         repl.exp_eof().unwrap();
         assert_eq!(exit_code(&repl), 0);
@@ -306,7 +314,7 @@ mod terminal {
         let history = s.path().join("state").join("repl_history");
         let mut first = start(s.path(), &history);
         first.send_line("6 * 7").unwrap();
-        first.exp_string("42").unwrap();
+        expect_then_prompt(&mut first, "42");
         first.send_control('d').unwrap();
         first.exp_eof().unwrap();
         let saved = std::fs::read_to_string(&history).expect("history file written");
@@ -314,7 +322,7 @@ mod terminal {
 
         let mut second = start(s.path(), &history);
         type_keys(&mut second, &format!("{UP}\r"));
-        second.exp_string("42").unwrap();
+        expect_then_prompt(&mut second, "42");
         second.send_control('d').unwrap();
         second.exp_eof().unwrap();
     }
@@ -328,7 +336,7 @@ mod terminal {
         repl.send_line("const answerValue = 4").unwrap();
         repl.exp_string("undefined").unwrap();
         type_keys(&mut repl, "answerV\t + 1 === 5\r");
-        repl.exp_string("true").unwrap();
+        expect_then_prompt(&mut repl, "true");
         repl.send_control('d').unwrap();
         repl.exp_eof().unwrap();
     }
@@ -342,8 +350,8 @@ mod terminal {
         std::thread::sleep(std::time::Duration::from_millis(500));
         repl.send_control('c').unwrap();
         repl.exp_string("Uncaught Error: execution was interrupted").unwrap();
-        repl.send_line("1+1").unwrap();
-        repl.exp_string("2").unwrap();
+        repl.send_line("'still' + 'usable'").unwrap();
+        expect_then_prompt(&mut repl, "'stillusable'");
         repl.send_control('d').unwrap();
         repl.exp_eof().unwrap();
         assert_eq!(exit_code(&repl), 0);
@@ -366,7 +374,7 @@ mod terminal {
         repl.send_line("await new Promise(() => {})").unwrap();
         interrupt(&mut repl);
         repl.send_line("await new Promise((r) => setTimeout(() => r(6 * 7), 20))").unwrap();
-        repl.exp_string("42").unwrap();
+        expect_then_prompt(&mut repl, "42");
         repl.send_control('d').unwrap();
         repl.exp_eof().unwrap();
     }
@@ -376,7 +384,7 @@ mod terminal {
         let s = Scratch::new();
         let mut repl = start(s.path(), &s.path().join("history"));
         repl.send_control('c').unwrap();
-        repl.exp_string("(To exit, press Ctrl+C again").unwrap();
+        expect_then_prompt(&mut repl, "(To exit, press Ctrl+C again");
         repl.send_control('c').unwrap();
         repl.exp_eof().unwrap();
         assert_eq!(exit_code(&repl), 0);
