@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the Wasm guests embedded in wasmcap: guest/monocypher.wasm and
-# guest/twosum.wasm. The blobs are committed so that building the host needs
-# no C toolchain; this script is how they were made.
+# Builds the Wasm guests embedded in wasmcap, guest/monocypher.wasm and
+# guest/twosum.wasm, and the example guest examples/guests/textkit.wasm. The
+# blobs are committed so that building the host needs no C toolchain; this
+# script is how they were made.
 #
 #   guest/build.sh           rebuild the blobs in place
 #   guest/build.sh --check   rebuild into a temp dir, fail unless the
@@ -154,12 +155,21 @@ build() {
     chmod 644 "$out"  # data, not a program
 }
 
+# Every committed blob, relative to the repository root: ours plus the example guest
+# (examples/guests/textkit.wasm, whose build line is in its C source).
+BLOBS=(guest/monocypher.wasm guest/twosum.wasm examples/guests/textkit.wasm)
+repo=$(cd "$here/.." && pwd)
+
+# build_all ROOT: writes every blob in BLOBS under ROOT.
 build_all() {
-    local outdir=$1
+    local root=$1
+    mkdir -p "$root/guest" "$root/examples/guests"
     # crypto_aead_lock/unlock are exported by export_name attributes in the C.
-    build "$outdir/monocypher.wasm" "$here/monocypher_guest.c" \
+    build "$root/guest/monocypher.wasm" "$here/monocypher_guest.c" \
         "${ARENA_EXPORTS[@]}" "${MONOCYPHER_EXPORTS[@]}" -- -msimd128 -I "$MONOCYPHER_DIR" -I "$ED25519_DIR"
-    build "$outdir/twosum.wasm" "$here/twosum.c" "${ARENA_EXPORTS[@]}" twosum
+    build "$root/guest/twosum.wasm" "$here/twosum.c" "${ARENA_EXPORTS[@]}" twosum
+    # textkit marks its exports in the C; only __heap_base needs a flag.
+    build "$root/examples/guests/textkit.wasm" "$repo/examples/guests/textkit.c" __heap_base
 }
 
 check() {
@@ -167,9 +177,9 @@ check() {
     new_tmp_dir
     local check_dir=${tmp_dirs[-1]}
     build_all "$check_dir"
-    for blob in monocypher.wasm twosum.wasm; do
-        if ! cmp -s "$check_dir/$blob" "$here/$blob"; then
-            echo "guest/build.sh --check: guest/$blob differs from a fresh build" \
+    for blob in "${BLOBS[@]}"; do
+        if ! cmp -s "$check_dir/$blob" "$repo/$blob"; then
+            echo "guest/build.sh --check: $blob differs from a fresh build" \
                 "($("$CLANG" --version | head -n1)); run guest/build.sh and commit it" >&2
             status=1
         fi
@@ -196,6 +206,6 @@ ensure_ed25519
 if [[ ${1:-} == --check ]]; then
     check
 else
-    build_all "$here"
-    ls -l "$here"/*.wasm
+    build_all "$repo"
+    (cd "$repo" && ls -l "${BLOBS[@]}")
 fi

@@ -7,6 +7,9 @@
 //       -Wl,--no-entry -Wl,--strip-all -Wl,--export=__heap_base \
 //       -o examples/guests/textkit.wasm examples/guests/textkit.c
 //
+// (guest/build.sh runs the same line, and CI's `guest/build.sh --check` keeps the
+// committed blob equal to a fresh build.)
+//
 // A guest for wasmcap's Guest class exports (the "arena ABI"):
 //   memory                   its linear memory (wasm-ld exports it by default)
 //   bump_alloc(size) -> ptr  a zeroed block of size bytes, 16-byte aligned; 0 on failure
