@@ -11,13 +11,14 @@ fn op_host_answer() -> u32 {
     42
 }
 
-// The extension's JS exposes the op to scripts as a global (`ext:` modules may import ops).
+// The extension's JS exposes the op to scripts as a global. It takes the op from `core.ops`:
+// wasmcap's runtimes start from a V8 snapshot whose `ext:core/ops` module predates this op.
 extension!(
     host,
     ops = [op_host_answer],
     esm_entry_point = "ext:host/host.js",
     esm = ["ext:host/host.js" = {
-        source = "import { op_host_answer } from 'ext:core/ops'; globalThis.host = { answer: () => op_host_answer() };"
+        source = "import { core } from 'ext:core/mod.js'; const { op_host_answer } = core.ops; globalThis.host = { answer: () => op_host_answer() };"
     }],
 );
 

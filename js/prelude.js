@@ -1,5 +1,8 @@
 // The wasmcap prelude: Node-style globals for extension scripts, built on a handful of ops.
-// It runs once per runtime, before any user code, then hides deno_core's internals so that
+// It is evaluated when wasmcap is built and lives in the binary's V8 startup snapshot (see
+// build.rs), so a runtime starts with it already in place. What depends on the running
+// process (argv, clocks, callbacks kept outside the JS heap) is done by `start` at the end,
+// once per runtime before any user code, which also hides deno_core's internals so that
 // scripts see only what is defined here (plus plain V8).
 
 import { core } from "ext:core/mod.js";
@@ -19,6 +22,7 @@ import {
   op_wasmcap_random_fill,
   op_wasmcap_set_exit_code,
   op_wasmcap_utf8_decode,
+  op_set_format_exception_callback,
 } from "ext:core/ops";
 import { format, inspect, setInspectHooks } from "ext:wasmcap_runtime/inspect.js";
 
@@ -33,6 +37,18 @@ setInspectHooks({
 
 // Lets the host tell "the main module threw" from "a promise rejection went unhandled".
 core.addMainModuleHandler(() => op_wasmcap_main_evaluated());
+
+// An uncaught value that is not an Error (`throw { code: 42 }`) is shown the way console.log
+// shows it, not as V8's "#<Object>". Errors and strings keep the default ("Uncaught TypeError:
+// msg", "Uncaught boom"); null asks deno_core for that default.
+function formatUncaught(value) {
+  if (value instanceof Error || typeof value === "string") return null;
+  try {
+    return `Uncaught ${inspect(value)}`;
+  } catch {
+    return null;
+  }
+}
 
 // --- console ---------------------------------------------------------------------------
 
@@ -270,10 +286,9 @@ function clearTimer(id) {
 
 // --- process ---------------------------------------------------------------------------
 
-const [argv, platform] = op_wasmcap_process_info();
 const process = {
-  argv,
-  platform,
+  argv: [], // set by start()
+  platform: "",
   exit(code) {
     op_wasmcap_exit(code === undefined ? op_wasmcap_get_exit_code() : exitCodeFrom(code));
   },
@@ -300,7 +315,7 @@ function exitCodeFrom(code) {
 
 // --- install ---------------------------------------------------------------------------
 
-const performance = { now: () => op_wasmcap_now(), timeOrigin: Date.now() - op_wasmcap_now() };
+const performance = { now: () => op_wasmcap_now(), timeOrigin: 0 }; // timeOrigin: set by start()
 
 function defineGlobals(values) {
   for (const [name, value] of Object.entries(values)) {
@@ -377,7 +392,24 @@ Object.defineProperty(globalThis, Symbol.for("wasmcap.internal"), {
   configurable: false,
 });
 
-// Scripts get no back door to deno_core's ops.
-delete globalThis.Deno;
-delete globalThis.__bootstrap;
+// --- start -----------------------------------------------------------------------------
+
+// Called by the host (src/runtime.rs) once per runtime, right after it is created from the
+// snapshot; it removes itself.
+Object.defineProperty(globalThis, "__wasmcapStart", {
+  value: function start() {
+    delete globalThis.__wasmcapStart;
+    [process.argv, process.platform] = op_wasmcap_process_info();
+    performance.timeOrigin = Date.now() - op_wasmcap_now();
+    // Kept by deno_core in Rust, not in the JS heap: not in the snapshot.
+    op_set_format_exception_callback(formatUncaught);
+    // Scripts get no back door to deno_core's ops. (deno_core reads Deno.core while it
+    // creates a runtime from the snapshot, so this cannot happen before.)
+    delete globalThis.Deno;
+    delete globalThis.__bootstrap;
+  },
+  enumerable: false,
+  writable: false,
+  configurable: true,
+});
 delete globalThis.__infra;

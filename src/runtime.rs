@@ -29,6 +29,10 @@ pub struct Options {
     pub seed: Option<u64>,
     pub output: Output,
     /// Extensions of the host application: its own ops (see `examples/embed.rs`).
+    ///
+    /// Every runtime starts from wasmcap's startup snapshot, whose `ext:core/ops` module was
+    /// fixed when wasmcap was built: an extension's JS takes its ops from `core.ops` instead
+    /// (`import { core } from "ext:core/mod.js"; const { op_mine } = core.ops;`).
     pub extensions: Vec<Extension>,
     /// File access for `wasmcap:fs` (and imports from outside the script's tree).
     pub permissions: Permissions,
@@ -73,6 +77,10 @@ pub fn set_max_guest_memory_mb(mb: usize) -> bool {
 
 static MAX_GUEST_PAGES: AtomicUsize = AtomicUsize::new(0);
 static V8_STARTED: Once = Once::new();
+
+/// The V8 heap right after the prelude has run, made at build time by build.rs: a runtime
+/// starts from it instead of evaluating the prelude again.
+static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/wasmcap.snap"));
 
 /// A script to run: a file, or source code with a name (stdin, `eval`).
 pub enum Script {
@@ -129,12 +137,16 @@ impl Runtime {
         };
         let fs = FsAccess { permissions: options.permissions.clone(), cwd: cwd.clone() };
         let mut extensions = vec![wasmcap_runtime::init(csprng, options.output.clone(), argv, fs)];
+        // Ops of host extensions are new to the snapshot: bind them (to `Deno.core.ops`).
+        let skip_op_registration = options.extensions.is_empty();
         extensions.extend(options.extensions);
         let create_params = options
             .max_heap_mb
             .map(|mb| v8::CreateParams::default().heap_limits(0, mb.saturating_mul(1 << 20)));
         let mut js = JsRuntime::new(deno_core::RuntimeOptions {
             module_loader: Some(Rc::new(WasmcapLoader::new(root, options.permissions.read))),
+            startup_snapshot: Some(SNAPSHOT),
+            skip_op_registration,
             extensions,
             create_params,
             ..Default::default()
@@ -156,6 +168,9 @@ impl Runtime {
             .map_err(|_| anyhow!("the current directory {} is not a valid path", cwd.display()))?;
         js.op_state().borrow_mut().put(deno_core::error::InitialCwd(cwd_url.into()));
         js.v8_isolate().set_prepare_stack_trace_callback(relative_stack_trace);
+        // The prelude's per-process part (argv, clocks, hiding deno_core): see js/prelude.js.
+        js.execute_script("ext:wasmcap_runtime/start.js", "__wasmcapStart()")
+            .map_err(|e| anyhow!("the runtime failed to start: {}", format_js_error(&e)))?;
         Ok(Runtime { js, output: options.output, timeout: options.timeout, stopped })
     }
 
