@@ -13,7 +13,8 @@
 // to 192 bytes one four-block pass yields both the Poly1305 key (block 0) and
 // all the keystream (blocks 1-3). Lock encrypts and authenticates 4 KiB at a
 // time, while the chunk is in cache; unlock checks the mac over the whole
-// ciphertext before it decrypts a byte, as Monocypher does.
+// ciphertext before it decrypts a byte, as Monocypher does. The streaming AEAD
+// (crypto_aead_write / crypto_aead_read) gets the same SIMD keystream.
 //
 // Build with guest/build.sh (it fetches a pinned monocypher.c 4.0.3). Only the
 // functions exported below are kept, so the rest of Monocypher is dropped at
@@ -215,6 +216,65 @@ int wasmcap_aead_unlock(u8 *plain_text, const u8 mac[16], const u8 key[32],
     int mismatch = crypto_verify16(mac, real_mac);
     if (!mismatch) {
         aead_xor(&s, plain_text, cipher_text, text_size);
+    }
+    crypto_wipe(&s, sizeof(s));
+    crypto_wipe(real_mac, sizeof(real_mac));
+    return mismatch;
+}
+
+// The streaming AEAD: crypto_aead_write / crypto_aead_read as in monocypher.c
+// 4.0.3 (same signatures, same bytes, same ratchet) on the SIMD keystream. Per
+// chunk, block ctx->counter yields the Poly1305 key (its first 32 bytes) and
+// the next chunk's key (its last 32: rekeying); blocks counter + 1 on encrypt
+// the text, the first three of them from the same four-block pass.
+static void stream_init(const crypto_aead_ctx *ctx, aead_state *s)
+{
+    load32_le_buf(s->key, ctx->key, 8);
+    load32_le_buf(s->nonce, ctx->nonce, 2);
+    chacha20_x4_store(s->stream, s->key, s->nonce, ctx->counter);
+}
+
+// out = in XOR the chunk's keystream (blocks counter + 1 on).
+static void stream_xor(const crypto_aead_ctx *ctx, aead_state *s,
+                       u8 *out, const u8 *in, size_t size)
+{
+    size_t head = MIN(size, 192);
+    FOR (i, 0, head) {
+        out[i] = in[i] ^ s->stream[64 + i];
+    }
+    if (size > head) {
+        chacha20_x4_xor(out + head, in + head, size - head, s->key, s->nonce, ctx->counter + 4);
+    }
+}
+
+__attribute__((export_name("crypto_aead_write")))
+void wasmcap_aead_write(crypto_aead_ctx *ctx, u8 *cipher_text, u8 mac[16],
+                        const u8 *ad, size_t ad_size,
+                        const u8 *plain_text, size_t text_size)
+{
+    aead_state s;
+    stream_init(ctx, &s);
+    stream_xor(ctx, &s, cipher_text, plain_text, text_size);
+    lock_auth(mac, s.stream, ad, ad_size, cipher_text, text_size);
+    COPY(ctx->key, s.stream + 32, 32);
+    crypto_wipe(&s, sizeof(s));
+}
+
+// Returns 0, or -1 if the mac is wrong; then plain_text is left untouched and
+// the key is not ratcheted (as in Monocypher).
+__attribute__((export_name("crypto_aead_read")))
+int wasmcap_aead_read(crypto_aead_ctx *ctx, u8 *plain_text, const u8 mac[16],
+                      const u8 *ad, size_t ad_size,
+                      const u8 *cipher_text, size_t text_size)
+{
+    aead_state s;
+    u8 real_mac[16];
+    stream_init(ctx, &s);
+    lock_auth(real_mac, s.stream, ad, ad_size, cipher_text, text_size);
+    int mismatch = crypto_verify16(mac, real_mac);
+    if (!mismatch) {
+        stream_xor(ctx, &s, plain_text, cipher_text, text_size);
+        COPY(ctx->key, s.stream + 32, 32);
     }
     crypto_wipe(&s, sizeof(s));
     crypto_wipe(real_mac, sizeof(real_mac));
