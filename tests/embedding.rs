@@ -2,22 +2,14 @@
 //! (build.rs); one with host extensions also binds their ops. Scripts must see the same world
 //! either way, and runtimes of both kinds must coexist in one process.
 
-use deno_core::{extension, op2};
 use wasmcap::{Options, Output, Script};
 
-#[op2(fast)]
-fn op_host_answer() -> u32 {
-    42
-}
-
-extension!(
-    host,
-    ops = [op_host_answer],
-    esm_entry_point = "ext:host/host.js",
-    esm = ["ext:host/host.js" = {
-        source = "import { core } from 'ext:core/mod.js'; const { op_host_answer } = core.ops; globalThis.host = { answer: () => op_host_answer() };"
-    }],
-);
+// The host extension of examples/embed.rs (an op, and JS that takes it from core.ops): the
+// pattern the README documents is the one tested here.
+#[allow(dead_code)]
+#[path = "../examples/embed.rs"]
+mod embed;
+use embed::host;
 
 /// What a script sees of its environment, printed one fact per line.
 const PROBE: &str = r#"
