@@ -154,15 +154,17 @@ static void aead_init(aead_state *s, const u8 key[32], const u8 nonce[24])
     crypto_wipe(sub_key, sizeof(sub_key));
 }
 
-// out = in XOR the message keystream (from block 1 on).
-static void aead_xor(aead_state *s, u8 *out, const u8 *in, size_t size)
+// out = in XOR the message keystream: blocks ctr + 1 on, where s->stream holds
+// blocks ctr to ctr + 3 (ctr is 0 for lock/unlock, the chunk's counter for the
+// streaming AEAD).
+static void aead_xor(aead_state *s, u64 ctr, u8 *out, const u8 *in, size_t size)
 {
     size_t head = MIN(size, 192);
     FOR (i, 0, head) {
         out[i] = in[i] ^ s->stream[64 + i];
     }
     if (size > head) {
-        chacha20_x4_xor(out + head, in + head, size - head, s->key, s->nonce, 4);
+        chacha20_x4_xor(out + head, in + head, size - head, s->key, s->nonce, ctr + 4);
     }
 }
 
@@ -215,7 +217,7 @@ int wasmcap_aead_unlock(u8 *plain_text, const u8 mac[16], const u8 key[32],
     lock_auth(real_mac, s.stream, ad, ad_size, cipher_text, text_size);
     int mismatch = crypto_verify16(mac, real_mac);
     if (!mismatch) {
-        aead_xor(&s, plain_text, cipher_text, text_size);
+        aead_xor(&s, 0, plain_text, cipher_text, text_size);
     }
     crypto_wipe(&s, sizeof(s));
     crypto_wipe(real_mac, sizeof(real_mac));
@@ -234,19 +236,6 @@ static void stream_init(const crypto_aead_ctx *ctx, aead_state *s)
     chacha20_x4_store(s->stream, s->key, s->nonce, ctx->counter);
 }
 
-// out = in XOR the chunk's keystream (blocks counter + 1 on).
-static void stream_xor(const crypto_aead_ctx *ctx, aead_state *s,
-                       u8 *out, const u8 *in, size_t size)
-{
-    size_t head = MIN(size, 192);
-    FOR (i, 0, head) {
-        out[i] = in[i] ^ s->stream[64 + i];
-    }
-    if (size > head) {
-        chacha20_x4_xor(out + head, in + head, size - head, s->key, s->nonce, ctx->counter + 4);
-    }
-}
-
 __attribute__((export_name("crypto_aead_write")))
 void wasmcap_aead_write(crypto_aead_ctx *ctx, u8 *cipher_text, u8 mac[16],
                         const u8 *ad, size_t ad_size,
@@ -254,7 +243,7 @@ void wasmcap_aead_write(crypto_aead_ctx *ctx, u8 *cipher_text, u8 mac[16],
 {
     aead_state s;
     stream_init(ctx, &s);
-    stream_xor(ctx, &s, cipher_text, plain_text, text_size);
+    aead_xor(&s, ctx->counter, cipher_text, plain_text, text_size);
     lock_auth(mac, s.stream, ad, ad_size, cipher_text, text_size);
     COPY(ctx->key, s.stream + 32, 32);
     crypto_wipe(&s, sizeof(s));
@@ -273,7 +262,7 @@ int wasmcap_aead_read(crypto_aead_ctx *ctx, u8 *plain_text, const u8 mac[16],
     lock_auth(real_mac, s.stream, ad, ad_size, cipher_text, text_size);
     int mismatch = crypto_verify16(mac, real_mac);
     if (!mismatch) {
-        stream_xor(ctx, &s, plain_text, cipher_text, text_size);
+        aead_xor(&s, ctx->counter, plain_text, cipher_text, text_size);
         COPY(ctx->key, s.stream + 32, 32);
     }
     crypto_wipe(&s, sizeof(s));
