@@ -7,7 +7,7 @@
 //! source is shared with the library through #[path] rather than copied.
 
 #[allow(dead_code, unused_imports)]
-#[path = "src/ops.rs"]
+#[path = "src/ops/mod.rs"]
 mod ops;
 #[allow(dead_code, unused_imports)]
 #[path = "src/permissions.rs"]
@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use deno_core::snapshot::{CreateSnapshotOptions, create_snapshot};
 
 fn main() {
-    for input in ["build.rs", "src/ops.rs", "src/permissions.rs", "js/prelude.js", "js/inspect.js"] {
+    for input in ["build.rs", "src/ops", "src/permissions.rs", "js/prelude.js", "js/inspect.js"] {
         println!("cargo:rerun-if-changed={input}");
     }
     // The options only seed OpState, which is not part of the snapshot; every runtime brings

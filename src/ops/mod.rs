@@ -6,6 +6,9 @@ use std::io::Write;
 use std::rc::Rc;
 
 use deno_core::{OpState, op2, v8};
+
+mod fs;
+pub use fs::*;
 use deno_error::JsErrorBox;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -84,8 +87,8 @@ pub struct ProcessState {
 
 /// The guest blobs compiled from `guest/`, embedded so users need no C toolchain.
 pub const GUESTS: &[(&str, &[u8])] = &[
-    ("monocypher", include_bytes!("../guest/monocypher.wasm")),
-    ("twosum", include_bytes!("../guest/twosum.wasm")),
+    ("monocypher", include_bytes!("../../guest/monocypher.wasm")),
+    ("twosum", include_bytes!("../../guest/twosum.wasm")),
 ];
 
 /// Fills `buf` from the CSPRNG. A fast op: this is on the path of every nonce.
@@ -179,93 +182,6 @@ pub fn op_wasmcap_rss() -> u64 {
         .map_or(0, |pages| pages * 4096)
 }
 
-/// What `wasmcap:fs` may touch, and the directory its relative paths start from.
-pub struct FsAccess {
-    pub permissions: crate::permissions::Permissions,
-    pub cwd: std::path::PathBuf,
-}
-
-fn fs_error(path: &str, verb: &str, e: std::io::Error) -> JsErrorBox {
-    let class = match e.kind() {
-        std::io::ErrorKind::NotFound => "NotFound",
-        std::io::ErrorKind::PermissionDenied => "PermissionDenied",
-        _ => "Error",
-    };
-    JsErrorBox::new(class, format!("cannot {verb} '{path}': {e}"))
-}
-
-/// The absolute path for `path` if the grant for `access` covers it, else `PermissionDenied`.
-fn granted(
-    state: &OpState,
-    access: crate::permissions::Access,
-    path: &str,
-) -> Result<std::path::PathBuf, JsErrorBox> {
-    let fs = state.borrow::<FsAccess>();
-    fs.permissions
-        .check(access, path, &fs.cwd)
-        .map_err(|msg| JsErrorBox::new("PermissionDenied", msg))
-}
-
-/// `wasmcap:fs` readFile: the whole file, if `--allow-read` covers it.
-#[op2]
-#[buffer]
-pub fn op_wasmcap_read_file(state: &mut OpState, #[string] path: &str) -> Result<Vec<u8>, JsErrorBox> {
-    let resolved = granted(state, crate::permissions::Access::Read, path)?;
-    std::fs::read(resolved).map_err(|e| fs_error(path, "read", e))
-}
-
-/// `wasmcap:fs` writeFile: creates or replaces the file, if `--allow-write` covers it.
-#[op2(fast)]
-pub fn op_wasmcap_write_file(
-    state: &mut OpState,
-    #[string] path: &str,
-    #[buffer] bytes: &[u8],
-) -> Result<(), JsErrorBox> {
-    let resolved = granted(state, crate::permissions::Access::Write, path)?;
-    std::fs::write(resolved, bytes).map_err(|e| fs_error(path, "write", e))
-}
-
-/// The most `op_wasmcap_read_file_chunk` reads at once (64 MiB); js/fs.js checks it too.
-const MAX_READ_CHUNK: u64 = 64 << 20;
-
-/// `wasmcap:fs` readFileChunk: up to `length` bytes of the file from byte `offset` (fewer at
-/// its end, none past it), if `--allow-read` covers it. For files larger than memory.
-#[op2]
-#[buffer]
-pub fn op_wasmcap_read_file_chunk(
-    state: &mut OpState,
-    #[string] path: &str,
-    #[number] offset: u64,
-    #[number] length: u64,
-) -> Result<Vec<u8>, JsErrorBox> {
-    use std::io::{Read, Seek, SeekFrom};
-    if length > MAX_READ_CHUNK {
-        return Err(JsErrorBox::range_error(format!("readFileChunk: length {length} is more than {MAX_READ_CHUNK}")));
-    }
-    let resolved = granted(state, crate::permissions::Access::Read, path)?;
-    let mut file = std::fs::File::open(resolved).map_err(|e| fs_error(path, "read", e))?;
-    file.seek(SeekFrom::Start(offset)).map_err(|e| fs_error(path, "read", e))?;
-    let mut bytes = Vec::with_capacity(length as usize);
-    file.take(length).read_to_end(&mut bytes).map_err(|e| fs_error(path, "read", e))?;
-    Ok(bytes)
-}
-
-/// `wasmcap:fs` appendFile: appends to the file, creating it, if `--allow-write` covers it.
-#[op2(fast)]
-pub fn op_wasmcap_append_file(
-    state: &mut OpState,
-    #[string] path: &str,
-    #[buffer] bytes: &[u8],
-) -> Result<(), JsErrorBox> {
-    let resolved = granted(state, crate::permissions::Access::Write, path)?;
-    std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(resolved)
-        .and_then(|mut file| file.write_all(bytes))
-        .map_err(|e| fs_error(path, "append to", e))
-}
-
 /// The bytes of an embedded guest, for `WebAssembly.Module` (compiled once per runtime in JS).
 #[op2]
 #[buffer]
@@ -313,10 +229,10 @@ deno_core::extension!(
 static PRELUDE: [deno_core::ExtensionFileSource; 2] = [
     deno_core::ExtensionFileSource::new(
         "ext:wasmcap_runtime/inspect.js",
-        deno_core::ascii_str_include!("../js/inspect.js"),
+        deno_core::ascii_str_include!("../../js/inspect.js"),
     ),
     deno_core::ExtensionFileSource::new(
         "ext:wasmcap_runtime/prelude.js",
-        deno_core::ascii_str_include!("../js/prelude.js"),
+        deno_core::ascii_str_include!("../../js/prelude.js"),
     ),
 ];

@@ -1,0 +1,1 @@
+//! Hostile input: crypto (see tests/hostile.rs).

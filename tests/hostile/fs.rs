@@ -1,0 +1,1 @@
+//! Hostile input: fs (see tests/hostile.rs).

@@ -1,0 +1,1 @@
+//! Hostile input: imports (see tests/hostile.rs).

@@ -1,0 +1,1 @@
+//! Hostile input: limits (see tests/hostile.rs).

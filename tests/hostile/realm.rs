@@ -1,0 +1,1 @@
+//! Hostile input: realm (see tests/hostile.rs).

@@ -1,0 +1,1 @@
+//! Hostile input: runner (see tests/hostile.rs).
