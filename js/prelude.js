@@ -394,8 +394,8 @@ Object.defineProperty(globalThis, Symbol.for("wasmcap.internal"), {
 
 // --- start -----------------------------------------------------------------------------
 
-// Called by the host (src/runtime.rs) once per runtime, right after it is created from the
-// snapshot; it removes itself.
+// Called by the host (src/runtime/mod.rs) once per runtime, right after it is created from the
+// snapshot; it removes itself and returns the functions the host calls (kept in Rust).
 Object.defineProperty(globalThis, "__wasmcapStart", {
   value: function start() {
     delete globalThis.__wasmcapStart;
@@ -407,6 +407,7 @@ Object.defineProperty(globalThis, "__wasmcapStart", {
     // creates a runtime from the snapshot, so this cannot happen before.)
     delete globalThis.Deno;
     delete globalThis.__bootstrap;
+    return { inspectForPrint: (value) => (typeof value === "string" ? value : inspect(value)) };
   },
   enumerable: false,
   writable: false,

@@ -1,6 +1,6 @@
 //! The `wasmcap` command line: a thin layer over the library.
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -33,7 +33,7 @@ struct RunFlags {
     #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u32).range(8..))]
     max_heap: Option<u32>,
     /// Stop the script after SECONDS (exit code 124).
-    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, allow_hyphen_values = true)]
     timeout: Option<Duration>,
     /// Cap on each guest's linear memory in MB.
     #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u32).range(1..=4096))]
@@ -41,11 +41,8 @@ struct RunFlags {
 }
 
 impl RunFlags {
-    /// Runtime options from the flags; applies the process-wide guest memory cap.
+    /// Runtime options from the flags, for a runtime that owns this process.
     fn options(&self, cwd: &std::path::Path) -> Options {
-        if let Some(mb) = self.max_guest_mb {
-            wasmcap::set_max_guest_memory_mb(mb as usize);
-        }
         let grant = |flag: &Option<Option<String>>| match flag {
             None => wasmcap::Grant::Denied,
             Some(list) => wasmcap::Grant::from_flag(list.as_deref(), cwd),
@@ -55,29 +52,46 @@ impl RunFlags {
             permissions: wasmcap::Permissions { read: grant(&self.allow_read), write: grant(&self.allow_write) },
             max_heap_mb: self.max_heap.map(|mb| mb as usize),
             timeout: self.timeout,
+            owns_process: true,
             ..Default::default()
+        }
+    }
+
+    /// The process-wide settings among the flags (V8 takes the guest memory cap as a flag
+    /// for the whole process): applied once, before the first runtime.
+    fn apply_process_wide(&self) {
+        if let Some(mb) = self.max_guest_mb {
+            wasmcap::set_max_guest_memory_mb(mb as usize);
         }
     }
 }
 
+/// The longest `--timeout` (about 136 years): past it a deadline cannot be represented.
+const MAX_TIMEOUT_SECS: f64 = u32::MAX as f64;
+
 fn parse_seconds(text: &str) -> Result<Duration, String> {
-    match text.parse::<f64>() {
-        Ok(secs) if secs.is_finite() && secs > 0.0 => Ok(Duration::from_secs_f64(secs)),
+    match text.trim().parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs <= MAX_TIMEOUT_SECS => {
+            Duration::try_from_secs_f64(secs).map_err(|e| format!("'{text}' is not a usable number of seconds: {e}"))
+        }
+        Ok(secs) if secs > MAX_TIMEOUT_SECS => {
+            Err(format!("'{text}' seconds is too long: the most is {MAX_TIMEOUT_SECS}"))
+        }
         _ => Err(format!("expected a positive number of seconds, got '{text}'")),
     }
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run an ES module (`-` reads it from stdin); arguments after it go to process.argv.
+    /// Run an ES module (`-` reads it from stdin). Everything after FILE goes to the script
+    /// (process.argv), flags included, as in Node and Deno; wasmcap's flags come before FILE.
+    /// A FILE that starts with `-` follows `--`.
     Run {
         #[command(flatten)]
         flags: RunFlags,
-        /// The script, or `-` for stdin.
-        file: String,
-        /// Arguments for the script.
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-        args: Vec<String>,
+        /// The script (or `-` for stdin), then the script's arguments.
+        #[arg(value_name = "FILE [ARGS]", required = true, num_args = 1.., trailing_var_arg = true)]
+        script_and_args: Vec<String>,
     },
     /// Start an interactive REPL (also what plain `wasmcap` does on a terminal).
     Repl {
@@ -108,11 +122,13 @@ enum Command {
     Eval {
         #[command(flatten)]
         flags: RunFlags,
+        #[arg(allow_hyphen_values = true)]
         code: String,
     },
 }
 
 fn main() -> ExitCode {
+    report_panics_as_bugs();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
@@ -128,7 +144,11 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Command::Run { flags, file, args }) => run(flags, &file, args),
+        Some(Command::Run { flags, script_and_args }) => {
+            let mut script_and_args = script_and_args.into_iter();
+            let file = script_and_args.next().unwrap_or_default();
+            run(flags, &file, script_and_args.collect())
+        }
         Some(Command::Eval { flags, code }) => eval(flags, code),
         Some(Command::Repl { flags }) => repl(flags),
         Some(Command::Test { paths, update, filter, jobs, timeout, seed }) => {
@@ -141,15 +161,34 @@ fn main() -> ExitCode {
         }
     };
     match result {
+        // As in Node, the code is taken modulo 256 (`process.exit(256)` exits 0): all an exit
+        // status can hold.
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
-            eprintln!("error: {e:#}");
-            match e.downcast_ref::<wasmcap::Stopped>() {
-                Some(wasmcap::Stopped::TimedOut(_)) => ExitCode::from(124),
-                _ => ExitCode::from(1),
-            }
+            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            ExitCode::from(e.downcast_ref::<wasmcap::Stopped>().map_or(1, |s| s.exit_code() as u8))
         }
     }
+}
+
+/// A panic is a bug in wasmcap, whatever the script did: say so in one line and exit 70
+/// (EX_SOFTWARE) instead of printing a backtrace or aborting.
+fn report_panics_as_bugs() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".to_string());
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let what = what.replace('\n', " ");
+        let _ = writeln!(
+            std::io::stderr(),
+            "wasmcap: internal error (a bug in wasmcap, please report it): {what}{at}"
+        );
+        std::process::exit(70);
+    }));
 }
 
 fn warn_if_seeded(flags: &RunFlags) {
@@ -214,23 +253,21 @@ fn run(flags: RunFlags, file: &str, args: Vec<String>) -> anyhow::Result<i32> {
         Script::File(path.canonicalize()?)
     };
     warn_if_seeded(&flags);
+    flags.apply_process_wide();
     let options = Options { args, ..flags.options(&cwd) };
     wasmcap::run_blocking(&script, options)
 }
 
 fn eval(flags: RunFlags, code: String) -> anyhow::Result<i32> {
     warn_if_seeded(&flags);
+    flags.apply_process_wide();
+    let cwd = std::env::current_dir()?;
+    let name = cwd.join("$eval.js");
+    let options = Options { script: Some(name.clone()), ..flags.options(&cwd) };
     let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     tokio.block_on(async {
-        let cwd = std::env::current_dir()?;
-        let options = Options { script: Some(cwd.join("$eval.js")), ..flags.options(&cwd) };
         let mut runtime = wasmcap::Runtime::new(options)?;
-        let text = runtime.eval_to_string(&code).await?;
-        let (exited, exit_code) = runtime.exit_status();
-        if !exited {
-            println!("{text}");
-        }
-        Ok(exit_code)
+        runtime.eval(name, &code).await
     })
 }
 
@@ -240,6 +277,7 @@ fn repl(flags: RunFlags) -> anyhow::Result<i32> {
         return Ok(2);
     }
     warn_if_seeded(&flags);
+    flags.apply_process_wide();
     let options = flags.options(&std::env::current_dir()?);
     wasmcap::repl::run(wasmcap::repl::ReplOptions {
         seed: options.seed,

@@ -130,7 +130,7 @@ fn heap_limit_ends_the_script_cleanly_not_with_an_abort() {
     assert_eq!(run.code, 1, "an abort would be a signal, not exit code 1: {}", run.stderr);
     assert_eq!(
         run.stderr,
-        "error: out of memory: the script's JavaScript heap reached its 48 MB limit (raise it with --max-heap)\n"
+        "error: out of memory: the script reached its 48 MB memory limit (raise it with --max-heap)\n"
     );
 }
 

@@ -1,0 +1,455 @@
+//! The runtime: one V8 isolate with wasmcap's prelude, ops and module loader.
+
+mod errors;
+mod limits;
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::Poll;
+use std::time::Duration;
+
+use anyhow::{Context, anyhow};
+use deno_core::error::{CoreError, CoreErrorKind};
+use deno_core::{Extension, JsRuntime, ModuleSpecifier, PollEventLoopOptions, v8};
+
+pub use errors::{format_core_error, format_js_error};
+pub use limits::{Budget, GRACE, Stopped};
+use errors::{not_in_promise, relative_stack_trace};
+use limits::{CountingAllocator, Guard, GuardPlan, StopSignal};
+
+use crate::loader::{WasmcapLoader, display_path};
+use crate::ops::{Csprng, FsAccess, Output, ProcessState, wasmcap_runtime};
+use crate::permissions::Permissions;
+
+/// How to build a [`Runtime`]. `Options::default()` is a runtime for a script in the current
+/// directory, printing to the process's stdout/stderr, with OS randomness.
+#[derive(Default)]
+pub struct Options {
+    /// The main script's absolute path: `process.argv[1]`, and the root of the directory
+    /// tree from which it may import modules (its parent directory).
+    pub script: Option<PathBuf>,
+    /// `process.argv[2..]`.
+    pub args: Vec<String>,
+    /// Makes the CSPRNG a deterministic ChaCha20 DRBG. Insecure: for golden tests only.
+    pub seed: Option<u64>,
+    pub output: Output,
+    /// Extensions of the host application: its own ops (see `examples/embed.rs`).
+    ///
+    /// Every runtime starts from wasmcap's startup snapshot, whose `ext:core/ops` module was
+    /// fixed when wasmcap was built: an extension's JS takes its ops from `core.ops` instead
+    /// (`import { core } from "ext:core/mod.js"; const { op_mine } = core.ops;`).
+    pub extensions: Vec<Extension>,
+    /// File access for `wasmcap:fs` (and imports from outside the script's tree).
+    pub permissions: Permissions,
+    /// Memory budget in MiB (see `limits`): the V8 heap and ArrayBuffer memory are each capped
+    /// at it; reaching the heap cap stops the script with [`Stopped::OutOfMemory`] instead of
+    /// aborting the process, and an ArrayBuffer past it is a RangeError in the script.
+    pub max_heap_mb: Option<usize>,
+    /// Stops each run (`run`, `eval`) after this long, busy or waiting.
+    pub timeout: Option<Duration>,
+    /// This runtime is the only one in its process (the `wasmcap` CLI), so limits may act on the
+    /// whole process: a script that has not stopped [`GRACE`] after its deadline or memory
+    /// limit ends the process (exit 124 or 1, with the same message), V8's fatal out-of-memory
+    /// exits 1 instead of aborting, and `max_heap_mb` also bounds the growth of the process's
+    /// resident memory (which is where guest memories count). Leave it off in a host
+    /// application that runs other work in the same process.
+    pub owns_process: bool,
+}
+
+/// Caps every guest's linear memory (all `WebAssembly.Memory` objects) at `mb` MiB. V8 takes
+/// this as a process-wide flag, so it applies to every runtime and must be set before the
+/// first one is created; later calls have no effect and return false.
+pub fn set_max_guest_memory_mb(mb: usize) -> bool {
+    let pages = (mb.saturating_mul(16)).max(1); // 64 KiB pages
+    MAX_GUEST_PAGES.compare_exchange(0, pages, Ordering::SeqCst, Ordering::SeqCst).is_ok() && !V8_STARTED.is_completed()
+}
+
+static MAX_GUEST_PAGES: AtomicUsize = AtomicUsize::new(0);
+static V8_STARTED: Once = Once::new();
+
+/// The V8 heap right after the prelude has run, made at build time by build.rs: a runtime
+/// starts from it instead of evaluating the prelude again.
+static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/wasmcap.snap"));
+
+/// How `eval` runs its code.
+enum EvalForm {
+    /// A classic script: its completion value is printed.
+    Script,
+    /// An expression that needs a module (`await`): a module exporting it, printed.
+    Expression(String),
+    /// Module code (static imports): run as it is.
+    Module,
+}
+
+/// A script to run: a file, or source code with a name (stdin, `eval`).
+pub enum Script {
+    File(PathBuf),
+    Code { name: PathBuf, code: String },
+}
+
+impl Script {
+    pub fn path(&self) -> &Path {
+        match self {
+            Script::File(path) => path,
+            Script::Code { name, .. } => name,
+        }
+    }
+}
+
+/// Once per process, before the first isolate: V8's Wasm trap handler lets compiled Wasm use
+/// guard pages instead of explicit bounds checks (deno_core does not enable it).
+fn init_v8() {
+    V8_STARTED.call_once(|| {
+        v8::V8::enable_web_assembly_trap_handler(true);
+        let pages = MAX_GUEST_PAGES.load(Ordering::SeqCst);
+        if pages > 0 {
+            v8::V8::set_flags_from_string(&format!("--wasm-max-mem-pages={pages}"));
+        }
+        JsRuntime::init_platform(None);
+    });
+}
+
+pub struct Runtime {
+    js: JsRuntime,
+    output: Output,
+    timeout: Option<Duration>,
+    max_heap_mb: Option<usize>,
+    owns_process: bool,
+    /// Set by the heap-limit callback or the guard thread before they stop V8.
+    stopped: StopSignal,
+    /// ArrayBuffer memory held, against `max_heap_mb`.
+    array_buffers: Arc<Budget>,
+    /// The prelude's `inspect` for printing a value as `console.log` would (`eval`).
+    inspect_for_print: v8::Global<v8::Function>,
+}
+
+impl Runtime {
+    /// Creates a runtime. Call it inside a tokio runtime (V8 posts delayed tasks to it);
+    /// the `Runtime` is `!Send` and stays on that thread.
+    pub fn new(options: Options) -> anyhow::Result<Self> {
+        init_v8();
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let script = options.script.unwrap_or_else(|| cwd.join("$repl.js"));
+        let root = script.parent().map(Path::to_path_buf).unwrap_or_else(|| cwd.clone());
+        let root = root.canonicalize().unwrap_or(root);
+        let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
+        let mut argv = vec![exec_path, script.display().to_string()];
+        argv.extend(options.args);
+
+        let csprng = match options.seed {
+            Some(seed) => Csprng::seeded(seed),
+            None => Csprng::Os,
+        };
+        let fs = FsAccess { permissions: options.permissions.clone(), cwd: cwd.clone() };
+        let mut extensions = vec![wasmcap_runtime::init(csprng, options.output.clone(), argv, fs)];
+        // Ops of host extensions are new to the snapshot: bind them (to `Deno.core.ops`).
+        let skip_op_registration = options.extensions.is_empty();
+        extensions.extend(options.extensions);
+        let limit_bytes = options.max_heap_mb.map(|mb| mb.saturating_mul(1 << 20));
+        let (allocator, array_buffers) = CountingAllocator::new(limit_bytes.unwrap_or(usize::MAX));
+        let mut create_params = v8::CreateParams::default().array_buffer_allocator(allocator.make_shared());
+        if let Some(bytes) = limit_bytes {
+            create_params = create_params.heap_limits(0, bytes);
+        }
+        let mut js = JsRuntime::new(deno_core::RuntimeOptions {
+            module_loader: Some(Rc::new(WasmcapLoader::new(root, options.permissions.read))),
+            startup_snapshot: Some(SNAPSHOT),
+            skip_op_registration,
+            extensions,
+            create_params: Some(create_params),
+            ..Default::default()
+        });
+        limits::handle_fatal_oom(js.v8_isolate(), options.max_heap_mb, options.owns_process);
+        let stopped = StopSignal::default();
+        // Stack traces show paths relative to the current directory: stable, portable output.
+        let cwd_url = ModuleSpecifier::from_directory_path(&cwd)
+            .map_err(|_| anyhow!("the current directory {} is not a valid path", cwd.display()))?;
+        js.op_state().borrow_mut().put(deno_core::error::InitialCwd(cwd_url.into()));
+        js.v8_isolate().set_prepare_stack_trace_callback(relative_stack_trace);
+        // The prelude's per-process part (argv, clocks, hiding deno_core): see js/prelude.js.
+        // It hands back the functions the host calls.
+        let hooks = js
+            .execute_script("ext:wasmcap_runtime/start.js", "__wasmcapStart()")
+            .map_err(|e| anyhow!("the runtime failed to start: {}", format_js_error(&e)))?;
+        let inspect_for_print = {
+            deno_core::scope!(scope, &mut js);
+            let hooks = v8::Local::new(scope, hooks);
+            let hooks = v8::Local::<v8::Object>::try_from(hooks).map_err(|_| anyhow!("the prelude gave no hooks"))?;
+            let key = v8::String::new(scope, "inspectForPrint").ok_or_else(|| anyhow!("out of memory"))?;
+            let inspect = hooks.get(scope, key.into()).ok_or_else(|| anyhow!("the prelude gave no inspect"))?;
+            let inspect = v8::Local::<v8::Function>::try_from(inspect).map_err(|_| anyhow!("the prelude gave no inspect"))?;
+            v8::Global::new(scope, inspect)
+        };
+        let mut runtime = Runtime {
+            js,
+            output: options.output,
+            timeout: options.timeout,
+            max_heap_mb: options.max_heap_mb,
+            owns_process: options.owns_process,
+            stopped,
+            array_buffers,
+            inspect_for_print,
+        };
+        runtime.watch_heap();
+        Ok(runtime)
+    }
+
+    /// Near the heap limit V8 would abort the process. Instead: stop the script, and give V8
+    /// room to unwind (the room is taken back by `recover`).
+    fn watch_heap(&mut self) {
+        let Some(limit_mb) = self.max_heap_mb else { return };
+        let isolate = self.js.v8_isolate().thread_safe_handle();
+        // SAFETY: the callback runs on the isolate's own thread while it lives.
+        let raw = unsafe { self.js.v8_isolate().as_raw_isolate_ptr() };
+        let stopped = self.stopped.clone();
+        self.js.add_near_heap_limit_callback(move |current, _initial| {
+            // V8 also calls this in its last-resort collection before it gives up on an
+            // ArrayBuffer the budget refused; the heap itself is not full then, and the script
+            // gets a RangeError instead.
+            let used = unsafe { v8::Isolate::from_raw_isolate_ptr(raw) }.get_heap_statistics().used_heap_size();
+            if used < current / 4 * 3 {
+                return current;
+            }
+            stopped.stop(Stopped::OutOfMemory { limit_mb }, &isolate);
+            current.saturating_add(current.max(64 << 20))
+        });
+    }
+
+    /// The underlying deno_core runtime, for hosts that need more than this API.
+    pub fn js_runtime(&mut self) -> &mut JsRuntime {
+        &mut self.js
+    }
+
+    pub fn output(&self) -> &Output {
+        &self.output
+    }
+
+    /// ArrayBuffer memory the script holds now, in bytes.
+    pub fn array_buffer_bytes(&self) -> usize {
+        self.array_buffers.used()
+    }
+
+    /// Why the last run or evaluation was stopped, if it was.
+    pub fn stopped(&self) -> Option<Stopped> {
+        self.stopped.get()
+    }
+
+    /// Makes a runtime whose script was stopped usable again (the REPL goes on after a timeout
+    /// or out-of-memory): lifts the pending termination, collects garbage, and restores the
+    /// heap limit that the stop had raised to let V8 unwind. Returns why it had stopped.
+    pub fn recover(&mut self) -> Option<Stopped> {
+        let why = self.stopped.clear();
+        if why.is_some() {
+            self.js.v8_isolate().cancel_terminate_execution();
+            self.js.v8_isolate().low_memory_notification();
+            if let Some(mb) = self.max_heap_mb {
+                self.js.remove_near_heap_limit_callback(mb.saturating_mul(1 << 20));
+                self.watch_heap();
+            }
+        }
+        why
+    }
+
+    /// Guards one run or evaluation with the runtime's deadline and memory limit (see
+    /// `limits`); dropping the guard disarms it.
+    pub fn guard(&mut self, deadline: Option<Duration>) -> Option<impl Drop + use<>> {
+        let plan = GuardPlan {
+            deadline,
+            rss_growth: self
+                .max_heap_mb
+                .filter(|_| self.owns_process)
+                .map(|mb| ((mb as u64).saturating_mul(2 << 20), mb)),
+            hard_stop: self.owns_process,
+        };
+        Guard::arm(plan, self.js.v8_isolate().thread_safe_handle(), self.stopped.clone())
+    }
+
+    /// Runs `script` as the main ES module, then the event loop to completion. Returns the
+    /// exit code (`process.exitCode` or `process.exit(n)`); an uncaught exception or
+    /// unhandled rejection is an `Err` whose text is ready to print after `error: `.
+    ///
+    /// A script stopped by a limit (`Options::timeout`, `Options::max_heap_mb`) is an `Err`
+    /// holding a [`Stopped`].
+    pub async fn run(&mut self, script: &Script) -> anyhow::Result<i32> {
+        self.run_guarded(script, false).await
+    }
+
+    /// `wasmcap eval CODE`: runs CODE through the same path as [`Runtime::run`] (limits, error
+    /// format, event loop) and prints its value as `console.log` would (`node -p`): the
+    /// completion value of a classic script, or the value of an expression that needs a
+    /// module (`await ...`). Code that is neither (static `import` statements) runs as a
+    /// module and prints nothing of its own.
+    pub async fn eval(&mut self, name: PathBuf, code: &str) -> anyhow::Result<i32> {
+        let script = Script::Code { name, code: code.to_string() };
+        self.run_guarded(&script, true).await
+    }
+
+    async fn run_guarded(&mut self, script: &Script, print_value: bool) -> anyhow::Result<i32> {
+        let guard = self.guard(self.timeout);
+        let result = match self.timeout {
+            None => self.run_inner(script, print_value).await,
+            // The guard stops busy JavaScript; tokio's timer stops idle waiting.
+            Some(timeout) => tokio::time::timeout(timeout, self.run_inner(script, print_value))
+                .await
+                .unwrap_or_else(|_| {
+                    let isolate = self.js.v8_isolate().thread_safe_handle();
+                    self.stopped.stop(Stopped::TimedOut(timeout), &isolate);
+                    Ok(())
+                }),
+        };
+        drop(guard);
+        if let Some(stopped) = self.stopped.get() {
+            return Err(stopped.into());
+        }
+        let process = self.js.op_state().borrow().borrow::<ProcessState>().exit_requested;
+        match result {
+            _ if process => Ok(self.exit_code()),
+            Ok(()) => Ok(self.exit_code()),
+            Err(e) => Err(anyhow!(format_core_error(&e))),
+        }
+    }
+
+    async fn run_inner(&mut self, script: &Script, print_value: bool) -> Result<(), CoreError> {
+        let specifier = ModuleSpecifier::from_file_path(script.path()).map_err(|_| {
+            CoreErrorKind::Io(std::io::Error::other(format!("{} is not an absolute path", script.path().display())))
+                .into_box()
+        })?;
+        let mut print_default_export = false;
+        let id = match script {
+            Script::Code { code, .. } if print_value => match self.eval_form(code, specifier.as_str()) {
+                EvalForm::Script => {
+                    let value = self
+                        .js
+                        .execute_script(specifier.to_string(), code.clone())
+                        .map_err(|e| CoreError::from(CoreErrorKind::Js(e)))?;
+                    self.print_inspected(value);
+                    return self.js.run_event_loop(PollEventLoopOptions::default()).await;
+                }
+                EvalForm::Expression(wrapped) => {
+                    print_default_export = true;
+                    self.js.load_main_es_module_from_code(&specifier, wrapped).await?
+                }
+                EvalForm::Module => self.js.load_main_es_module_from_code(&specifier, code.clone()).await?,
+            },
+            Script::File(path) => {
+                if !path.is_file() {
+                    return Err(CoreErrorKind::Io(std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        format!("module not found: '{}'", display_path(path)),
+                    ))
+                    .into_box());
+                }
+                self.js.load_main_es_module(&specifier).await?
+            }
+            Script::Code { code, .. } => {
+                self.js.load_main_es_module_from_code(&specifier, code.clone()).await?
+            }
+        };
+        // A throw in the module body rejects its evaluation promise; report that as a plain
+        // "Uncaught" error, and keep "(in promise)" for rejections nobody handled.
+        let mut evaluation = std::pin::pin!(self.js.mod_evaluate(id));
+        let mut evaluated = false;
+        std::future::poll_fn(|cx| {
+            if !evaluated {
+                if let Poll::Ready(result) = evaluation.as_mut().poll(cx) {
+                    result.map_err(not_in_promise)?;
+                    evaluated = true;
+                    if print_default_export {
+                        self.print_default_export(id);
+                    }
+                }
+            }
+            match self.js.poll_event_loop(cx, PollEventLoopOptions::default()) {
+                Poll::Ready(Ok(())) if !evaluated => match evaluation.as_mut().poll(cx) {
+                    Poll::Ready(result) => Poll::Ready(result.map_err(not_in_promise)),
+                    Poll::Pending => Poll::Ready(Err(CoreErrorKind::Io(std::io::Error::other(
+                        "top-level await never resolved: the module waits on a promise that nothing will settle",
+                    ))
+                    .into_box())),
+                },
+                // deno_core reports a throw in the module body as an unhandled rejection. It is
+                // one when the module has settled without being fulfilled (the prelude's main
+                // module handler runs only on fulfilment).
+                Poll::Ready(Err(e)) => {
+                    let settled = evaluated || evaluation.as_mut().poll(cx).is_ready();
+                    let fulfilled = self.js.op_state().borrow().borrow::<ProcessState>().main_evaluated;
+                    Poll::Ready(Err(if settled && !fulfilled { not_in_promise(e) } else { e }))
+                }
+                Poll::Ready(Ok(())) => Poll::Ready(Ok(())),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await
+    }
+
+    fn exit_code(&self) -> i32 {
+        self.js.op_state().borrow().borrow::<ProcessState>().exit_code
+    }
+
+    /// How `eval` runs `code` (see [`Runtime::eval`]): decided by compiling, never running.
+    fn eval_form(&mut self, code: &str, name: &str) -> EvalForm {
+        if self.compiles(code, name, false) {
+            return EvalForm::Script;
+        }
+        // The newline keeps a trailing `// comment` from swallowing the parenthesis.
+        let wrapped = format!("export default await (\n{code}\n);");
+        if self.compiles(&wrapped, name, true) { EvalForm::Expression(wrapped) } else { EvalForm::Module }
+    }
+
+    fn compiles(&mut self, code: &str, name: &str, as_module: bool) -> bool {
+        deno_core::scope!(scope, &mut self.js);
+        v8::tc_scope!(let scope, scope);
+        let (Some(source), Some(name)) = (v8::String::new(scope, code), v8::String::new(scope, name)) else {
+            return false;
+        };
+        let origin = v8::ScriptOrigin::new(scope, name.into(), 0, 0, false, -1, None, false, false, as_module, None);
+        let compiled = if as_module {
+            let mut source = v8::script_compiler::Source::new(source, Some(&origin));
+            v8::script_compiler::compile_module(scope, &mut source).is_some()
+        } else {
+            v8::Script::compile(scope, source, Some(&origin)).is_some()
+        };
+        scope.reset();
+        compiled
+    }
+
+    fn print_default_export(&mut self, id: deno_core::ModuleId) {
+        let Ok(namespace) = self.js.get_module_namespace(id) else { return };
+        let value = {
+            deno_core::scope!(scope, &mut self.js);
+            let namespace = v8::Local::new(scope, namespace);
+            let key = v8::String::new(scope, "default");
+            key.and_then(|key| namespace.get(scope, key.into())).map(|value| v8::Global::new(scope, value))
+        };
+        if let Some(value) = value {
+            self.print_inspected(value);
+        }
+    }
+
+    /// Prints `value` as `console.log` would, to the runtime's stdout.
+    fn print_inspected(&mut self, value: v8::Global<v8::Value>) {
+        let text = {
+            deno_core::scope!(scope, &mut self.js);
+            v8::tc_scope!(let scope, scope);
+            let inspect = v8::Local::new(scope, &self.inspect_for_print);
+            let value = v8::Local::new(scope, value);
+            let undefined = v8::undefined(scope).into();
+            inspect.call(scope, undefined, &[value]).map(|text| text.to_rust_string_lossy(scope))
+        };
+        if let Some(text) = text {
+            self.output.write(false, format!("{text}\n").as_bytes());
+        }
+    }
+
+    /// Whether the script called `process.exit()`, and the exit code it asked for.
+    pub fn exit_status(&self) -> (bool, i32) {
+        let state = self.js.op_state();
+        let state = state.borrow();
+        let process = state.borrow::<ProcessState>();
+        (process.exit_requested, process.exit_code)
+    }
+}
+
