@@ -32,7 +32,7 @@ struct RunFlags {
     /// V8 heap limit in MB; reaching it stops the script with an "out of memory" error.
     #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u32).range(8..))]
     max_heap: Option<u32>,
-    /// Stop the script after SECONDS (exit code 124).
+    /// Stop the script after SECONDS (exit code 124); in the REPL, each evaluation.
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds, allow_hyphen_values = true)]
     timeout: Option<Duration>,
     /// Cap on each guest's linear memory in MB.
@@ -272,10 +272,6 @@ fn eval(flags: RunFlags, code: String) -> anyhow::Result<i32> {
 }
 
 fn repl(flags: RunFlags) -> anyhow::Result<i32> {
-    if flags.timeout.is_some() {
-        eprintln!("error: --timeout applies to run and eval; in the REPL, Ctrl+C interrupts an evaluation");
-        return Ok(2);
-    }
     warn_if_seeded(&flags);
     flags.apply_process_wide();
     let options = flags.options(&std::env::current_dir()?);
@@ -283,6 +279,8 @@ fn repl(flags: RunFlags) -> anyhow::Result<i32> {
         seed: options.seed,
         permissions: options.permissions,
         max_heap_mb: options.max_heap_mb,
+        timeout: options.timeout,
+        owns_process: options.owns_process,
         interactive: std::io::stdin().is_terminal(),
     })
 }

@@ -40,7 +40,7 @@ use rustyline::{
 };
 
 use crate::runtime::format_core_error;
-use crate::{Options, Output, Runtime};
+use crate::{Options, Output, Runtime, Stopped};
 
 /// How to run the REPL.
 #[derive(Clone, Debug, Default)]
@@ -49,8 +49,12 @@ pub struct ReplOptions {
     pub seed: Option<u64>,
     /// `--allow-read` / `--allow-write`, for `wasmcap:fs` and imports.
     pub permissions: crate::Permissions,
-    /// `--max-heap`: the V8 heap limit in MiB.
+    /// `--max-heap`: the memory budget in MiB (see `Options::max_heap_mb`).
     pub max_heap_mb: Option<usize>,
+    /// `--timeout`: the deadline of each evaluation (the input and the work it starts).
+    pub timeout: Option<std::time::Duration>,
+    /// The REPL is the only runtime in its process (the CLI): see `Options::owns_process`.
+    pub owns_process: bool,
     /// Interactive (a terminal: banner, prompts, line editing) or piped (no banner, no
     /// prompts: each line or multi-line chunk is evaluated and its result printed).
     pub interactive: bool,
@@ -209,6 +213,14 @@ fn is_command(line: &str) -> bool {
 }
 
 // --- drivers ---------------------------------------------------------------------------
+
+/// `future`'s output, or `None` if `deadline` passed first.
+async fn within<T>(deadline: Option<std::time::Duration>, future: impl std::future::Future<Output = T>) -> Option<T> {
+    match deadline {
+        Some(deadline) => tokio::time::timeout(deadline, future).await.ok(),
+        None => Some(future.await),
+    }
+}
 
 fn new_tokio() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
@@ -391,22 +403,41 @@ impl Repl {
         if let Some(interrupter) = interrupter {
             interrupter.begin(session.runtime.js_runtime().v8_isolate().thread_safe_handle());
         }
-        let outcome = session.evaluate(code, interrupter).await;
+        // The same limits as a script's run, per input: the guard stops busy code and memory
+        // growth, the timer below stops waiting.
+        let timeout = self.settings.timeout;
+        let guard = session.runtime.guard(timeout);
+        let outcome = within(timeout, session.evaluate(code, interrupter)).await;
         let interrupted = || interrupter.is_some_and(Interrupter::was_interrupted);
         if let Some(code) = session.exit_requested() {
             return Ok(Flow::Exit(code));
         }
-        if !interrupted() {
-            self.print_outcome(session, outcome);
+        let stopped = |session: &Session| session.runtime.stopped().is_some();
+        if !interrupted() && !stopped(session) {
+            match outcome {
+                Some(outcome) => self.print_outcome(session, outcome),
+                None => session.runtime.stop(timeout.map(Stopped::TimedOut)),
+            }
         }
         session.release_results()?;
-        let settled = if self.settle_after_input {
-            session.settle(interrupter).await
+        let settled = if stopped(session) {
+            Driven::Idle
+        } else if self.settle_after_input {
+            within(timeout, session.settle(interrupter)).await.unwrap_or(Driven::Idle)
         } else {
             session.run_ready_work(interrupter).await
         };
+        drop(guard);
         if let Driven::Exited(code) = settled {
             return Ok(Flow::Exit(code));
+        }
+        if let Some(why) = session.runtime.recover() {
+            // The session goes on, back within its limits.
+            if let Some(interrupter) = interrupter {
+                interrupter.end();
+            }
+            self.print_error(&format!("error: {why}"));
+            return Ok(Flow::Continue);
         }
         if interrupter.is_some_and(Interrupter::end) {
             // Termination stays pending on the isolate until cancelled: lift it, or the next
@@ -495,6 +526,7 @@ impl Session {
             seed: settings.seed,
             permissions: settings.permissions.clone(),
             max_heap_mb: settings.max_heap_mb,
+            owns_process: settings.owns_process,
             output: output.clone(),
             ..Default::default()
         })?;

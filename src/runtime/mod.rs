@@ -237,6 +237,15 @@ impl Runtime {
         self.stopped.get()
     }
 
+    /// Stops the running script from its own thread (a host's deadline that passed while the
+    /// script waited): as the guard would. `None` does nothing.
+    pub fn stop(&mut self, why: Option<Stopped>) {
+        if let Some(why) = why {
+            let isolate = self.js.v8_isolate().thread_safe_handle();
+            self.stopped.stop(why, &isolate);
+        }
+    }
+
     /// Makes a runtime whose script was stopped usable again (the REPL goes on after a timeout
     /// or out-of-memory): lifts the pending termination, collects garbage, and restores the
     /// heap limit that the stop had raised to let V8 unwind. Returns why it had stopped.

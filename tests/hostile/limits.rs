@@ -256,3 +256,35 @@ fn the_stdin_marker_keeps_its_arguments() {
     let out = ok(s.run(&["run", "-", "--max-heap", "1"], "console.log(process.argv.slice(2).join(' '))"));
     assert_eq!(out, "--max-heap 1\n");
 }
+
+// --- the REPL: the same limits per evaluation ----------------------------------------------
+
+#[test]
+fn the_repl_stops_each_evaluation_at_its_deadline_and_goes_on() {
+    let s = Scratch::new();
+    let input = "let n = 1\nwhile (true) {}\nn + 1\nawait new Promise((r) => setTimeout(r, 60000))\n";
+    let (run, took) = timed(&s, &["repl", "--timeout", "1"], input);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "undefined\n2\n");
+    let stops = run.stderr.lines().filter(|l| l.starts_with(TIMED_OUT)).count();
+    assert_eq!(stops, 2, "stderr:\n{}", run.stderr);
+    assert!(took < Duration::from_secs(2 + 3), "{took:?}");
+}
+
+#[test]
+fn the_repl_survives_running_out_of_memory_within_the_same_limit() {
+    let s = Scratch::new();
+    // Each loop fills what the budget leaves; were the limit raised for good after a stop,
+    // later loops would hold more than the first.
+    let input = "const a = []; for (;;) a.push({ x: a.length })\n\
+                 let b = []; for (;;) b.push({ x: b.length })\n\
+                 b.length <= a.length\n\
+                 let c = []; for (;;) c.push(new Array(1000).fill(c.length))\n\
+                 'still here'\n";
+    let run = s.run(&["repl", "--max-heap", "16"], input);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "true\n'still here'\n");
+    let stops = run.stderr.lines().filter(|l| l.starts_with(OOM)).count();
+    assert_eq!(stops, 3, "stderr:\n{}", run.stderr);
+    assert!(!run.stderr.contains("inspector"), "stderr:\n{}", run.stderr);
+}
