@@ -16,7 +16,7 @@ use deno_core::error::{CoreError, CoreErrorKind};
 use deno_core::{Extension, JsRuntime, ModuleSpecifier, PollEventLoopOptions, v8};
 
 pub use errors::{format_core_error, format_js_error};
-pub use limits::{Budget, GRACE, Stopped};
+pub use limits::{Budget, GRACE, Stopped, resident_bytes};
 use errors::{not_in_promise, relative_stack_trace};
 use limits::{CountingAllocator, Guard, GuardPlan, StopSignal};
 
