@@ -116,6 +116,9 @@ pub struct Runtime {
     timeout: Option<Duration>,
     /// Set by the heap-limit callback or the timeout watchdog before they stop V8.
     stopped: Arc<Mutex<Option<Stopped>>>,
+    /// The prelude's functions that only the host calls (js/prelude.js `start`): held here,
+    /// never on anything a script can reach.
+    host_hooks: v8::Global<v8::Object>,
 }
 
 impl Runtime {
@@ -169,9 +172,17 @@ impl Runtime {
         js.op_state().borrow_mut().put(deno_core::error::InitialCwd(cwd_url.into()));
         js.v8_isolate().set_prepare_stack_trace_callback(relative_stack_trace);
         // The prelude's per-process part (argv, clocks, hiding deno_core): see js/prelude.js.
-        js.execute_script("ext:wasmcap_runtime/start.js", "__wasmcapStart()")
+        let host_hooks = js
+            .execute_script("ext:wasmcap_runtime/start.js", "__wasmcapStart()")
             .map_err(|e| anyhow!("the runtime failed to start: {}", format_js_error(&e)))?;
-        Ok(Runtime { js, output: options.output, timeout: options.timeout, stopped })
+        let host_hooks = {
+            deno_core::scope!(scope, &mut js);
+            let hooks = v8::Local::new(scope, host_hooks);
+            let hooks = v8::Local::<v8::Object>::try_from(hooks)
+                .map_err(|_| anyhow!("the runtime failed to start: the prelude returned no host hooks"))?;
+            v8::Global::new(scope, hooks)
+        };
+        Ok(Runtime { js, output: options.output, timeout: options.timeout, stopped, host_hooks })
     }
 
     /// The underlying deno_core runtime, for hosts that need more than this API.
@@ -286,15 +297,11 @@ impl Runtime {
     pub async fn eval_to_string(&mut self, code: &str) -> anyhow::Result<String> {
         let result = async {
             let value = self.js.execute_script("$eval.js", code.to_string())?;
-            let inspect = self.js.execute_script(
-                "<wasmcap>",
-                "globalThis[Symbol.for('wasmcap.internal')].inspectForPrint",
-            )?;
+            let inspect = self.host_hook("inspectForPrint")
+                .map_err(|_| CoreErrorKind::Io(std::io::Error::other("prelude is missing")).into_box())?;
             let inspected = {
                 deno_core::scope!(scope, &mut self.js);
                 let inspect = v8::Local::new(scope, inspect);
-                let inspect = v8::Local::<v8::Function>::try_from(inspect)
-                    .map_err(|_| CoreErrorKind::Io(std::io::Error::other("prelude is missing")).into_box())?;
                 let value = v8::Local::new(scope, value);
                 let undefined = v8::undefined(scope).into();
                 let text = inspect.call(scope, undefined, &[value]);
@@ -310,6 +317,39 @@ impl Runtime {
             Err(_) if exit_requested => Ok(String::new()),
             Err(e) => Err(anyhow!(format_core_error(&e))),
         }
+    }
+
+    /// One of the prelude's host-only functions (`inspect`, `inspectForPrint`).
+    fn host_hook(&mut self, name: &str) -> anyhow::Result<v8::Global<v8::Function>> {
+        deno_core::scope!(scope, &mut self.js);
+        let hooks = v8::Local::new(scope, &self.host_hooks);
+        let key = v8::String::new(scope, name).ok_or_else(|| anyhow!("no host hook {name}"))?;
+        let hook = hooks.get(scope, key.into()).ok_or_else(|| anyhow!("no host hook {name}"))?;
+        let hook = v8::Local::<v8::Function>::try_from(hook).map_err(|_| anyhow!("no host hook {name}"))?;
+        Ok(v8::Global::new(scope, hook))
+    }
+
+    /// Evaluates `function_source` (a function expression, host code: not a script's) and calls
+    /// it with the prelude's `inspect`, which scripts cannot reach: how the REPL installs hooks
+    /// that print values as `console.log` does.
+    pub fn call_with_inspect(&mut self, function_source: &'static str) -> anyhow::Result<()> {
+        let inspect = self.host_hook("inspect")?;
+        let function = self
+            .js
+            .execute_script("<wasmcap>", function_source)
+            .map_err(|e| anyhow!("{}", format_js_error(&e)))?;
+        deno_core::scope!(scope, &mut self.js);
+        v8::tc_scope!(let scope, scope);
+        let function = v8::Local::new(scope, function);
+        let function = v8::Local::<v8::Function>::try_from(function)
+            .map_err(|_| anyhow!("the host code is not a function expression"))?;
+        let inspect = v8::Local::new(scope, inspect);
+        let undefined = v8::undefined(scope).into();
+        if function.call(scope, undefined, &[inspect.into()]).is_none() {
+            let message = scope.exception().map(|e| e.to_rust_string_lossy(scope)).unwrap_or_default();
+            return Err(anyhow!("the host code threw: {message}"));
+        }
+        Ok(())
     }
 
     /// Whether the script called `process.exit()`, and the exit code it asked for.
