@@ -422,11 +422,12 @@ function startTimer(callback, delay, args, repeat) {
     throw new TypeError(`The "callback" argument must be a function, got ${describe(callback)}`);
   }
   let id;
-  const run = repeat ? callback : (...a) => {
+  // The arguments are applied here: deno_core would spread them (a replaceable iterator).
+  const run = repeat ? () => ReflectApply(callback, undefined, args) : () => {
     activeTimers.delete(id);
-    ReflectApply(callback, undefined, a);
+    ReflectApply(callback, undefined, args);
   };
-  const timer = core.createTimer(run, delay, args, repeat, true);
+  const timer = core.createTimer(run, delay, undefined, repeat, true);
   id = timer._timerId;
   activeTimers.set(id, timer);
   return id;
