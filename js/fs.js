@@ -55,7 +55,8 @@ function checkPath(path, fn) {
 function checkBytes(bytes, fn) {
   if (typeof bytes === "string") return core.encode(bytes);
   if (typedArrayKind(bytes) !== "Uint8Array") {
-    throw new TypeError(`${fn}: data must be a Uint8Array or a string, got ${describe(bytes)}`);
+    const got = typeof bytes === "object" ? describe(bytes) : typeof bytes;
+    throw new TypeError(`${fn}: data must be a Uint8Array or a string, got ${got}`);
   }
   return bytes;
 }
