@@ -44,6 +44,13 @@ const propIsEnum = uncurryThis(Object.prototype.propertyIsEnumerable);
 const objToString = uncurryThis(Object.prototype.toString);
 const getterOf = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
 const stringSlice = uncurryThis(String.prototype.slice);
+const Uint8ArrayConstructor = Uint8Array;
+const typedArrayConstructors = { __proto__: null };
+for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array]) {
+  typedArrayConstructors[C.name] = C;
+}
+if (typeof Float16Array === 'function') typedArrayConstructors.Float16Array = Float16Array;
 const stringCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 
 function brand(fn, ...args) {
@@ -610,7 +617,7 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       let fallback = '';
       if (constructor === null) {
         fallback = typedArrayTag(value);
-        bound = new globalThis[fallback](value);
+        bound = new typedArrayConstructors[fallback](value);
       }
       const size = typedArrayLength(value);
       const prefix = getPrefix(constructor, tag, fallback, `(${size})`);
@@ -1050,7 +1057,7 @@ function formatSpecialArray(ctx, value, recurseTimes, maxLength, output, i) {
 function formatArrayBuffer(ctx, value) {
   let buffer;
   try {
-    buffer = new Uint8Array(value);
+    buffer = new Uint8ArrayConstructor(value);
   } catch {
     return ['(detached)'];
   }

@@ -484,3 +484,16 @@ fn console_log_shows_what_a_value_holds_not_what_its_getters_say() {
          Uint8Array(1) [ 9 ] Map(1) { 5 => 6 } [ Uint8Array(1) [ 9 ] ]\n"
     );
 }
+
+#[test]
+fn console_log_of_buffers_survives_replaced_constructors() {
+    let out = script(
+        r#"
+        const ab = Uint8Array.of(1, 2).buffer;
+        const bare = Object.setPrototypeOf(Uint8Array.of(3, 4), null);
+        globalThis.Uint8Array = function () { return [9, 9, 9]; };
+        console.log(ab, bare);
+        "#,
+    );
+    assert_eq!(out, "ArrayBuffer { [Uint8Contents]: <01 02>, byteLength: 2 } [Uint8Array(2): null prototype] [ 3, 4 ]\n");
+}
