@@ -497,3 +497,16 @@ fn console_log_of_buffers_survives_replaced_constructors() {
     );
     assert_eq!(out, "ArrayBuffer { [Uint8Contents]: <01 02>, byteLength: 2 } [Uint8Array(2): null prototype] [ 3, 4 ]\n");
 }
+
+#[test]
+fn no_bridge_in_eval_or_the_repl_either() {
+    let s = Scratch::new();
+    let probe = "[typeof globalThis[Symbol.for('wasmcap.internal')], typeof Deno, typeof __bootstrap, Object.getOwnPropertySymbols(globalThis).map(String)]";
+    assert_eq!(ok(s.run(&["eval", probe], "")), "[ 'undefined', 'undefined', 'undefined', [] ]\n");
+    // The REPL's own hooks (recording `_`, preloading) are all it adds.
+    assert_eq!(
+        ok(s.run(&["repl"], &format!("{probe}\nawait import('WASMCAP:internal').catch((e) => e.message)\n"))),
+        "[ 'undefined', 'undefined', 'undefined', [ 'Symbol(wasmcap.repl)' ] ]\n\
+         \"unknown module 'wasmcap:internal' imported from $repl.js; available: wasmcap:guest, wasmcap:monocypher, wasmcap:twosum, wasmcap:fs\"\n"
+    );
+}
