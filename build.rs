@@ -18,7 +18,7 @@ use std::path::PathBuf;
 use deno_core::snapshot::{CreateSnapshotOptions, create_snapshot};
 
 fn main() {
-    for input in ["build.rs", "src/ops", "src/permissions.rs", "js/prelude.js", "js/inspect.js"] {
+    for input in ["build.rs", "src/ops", "src/permissions.rs", "js"] {
         println!("cargo:rerun-if-changed={input}");
     }
     // The options only seed OpState, which is not part of the snapshot; every runtime brings

@@ -2,14 +2,16 @@
 // whole files, and chunks for files larger than memory (examples/encrypt-file.js).
 // Anything outside the grant throws a PermissionDenied error that names the path and the
 // flag to pass. Paths are relative to the current directory. Synchronous.
+import { core, primordials } from "ext:core/mod.js";
 import {
-  appendFile as appendBytes,
-  NotFound,
-  PermissionDenied,
-  readFile as readBytes,
-  readFileChunk as readChunk,
-  writeFile as writeBytes,
-} from "wasmcap:internal";
+  op_wasmcap_append_file as appendBytes,
+  op_wasmcap_read_file as readBytes,
+  op_wasmcap_read_file_chunk as readChunk,
+  op_wasmcap_write_file as writeBytes,
+} from "ext:core/ops";
+import { NotFound, PermissionDenied, typedArrayKind } from "ext:wasmcap_runtime/prelude.js";
+
+const { NumberIsInteger, NumberIsSafeInteger, String, TypeError } = primordials;
 
 export { NotFound, PermissionDenied };
 
@@ -29,10 +31,10 @@ export function writeFile(path, bytes) {
 // Up to `length` bytes of the file from byte `offset`: fewer at its end, none past it.
 export function readFileChunk(path, offset, length) {
   checkPath(path, "readFileChunk");
-  if (!(Number.isSafeInteger(offset) && offset >= 0)) {
+  if (!(NumberIsSafeInteger(offset) && offset >= 0)) {
     throw new TypeError(`readFileChunk: offset must be a non-negative integer, got ${describe(offset)}`);
   }
-  if (!(Number.isInteger(length) && length >= 0 && length <= MAX_CHUNK)) {
+  if (!(NumberIsInteger(length) && length >= 0 && length <= MAX_CHUNK)) {
     throw new TypeError(`readFileChunk: length must be an integer from 0 to ${MAX_CHUNK}, got ${describe(length)}`);
   }
   return readChunk(path, offset, length);
@@ -51,9 +53,9 @@ function checkPath(path, fn) {
 }
 
 function checkBytes(bytes, fn) {
-  if (typeof bytes === "string") return new TextEncoder().encode(bytes);
-  if (!(bytes instanceof Uint8Array)) {
-    const got = typeof bytes === "object" ? bytes?.constructor?.name ?? "null" : typeof bytes;
+  if (typeof bytes === "string") return core.encode(bytes);
+  if (typedArrayKind(bytes) !== "Uint8Array") {
+    const got = typeof bytes === "object" ? describe(bytes) : typeof bytes;
     throw new TypeError(`${fn}: data must be a Uint8Array or a string, got ${got}`);
   }
   return bytes;
@@ -61,5 +63,13 @@ function checkBytes(bytes, fn) {
 
 function describe(value) {
   if (typeof value === "number") return String(value);
-  return typeof value === "object" ? value?.constructor?.name ?? "null" : typeof value;
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const kind = typedArrayKind(value);
+  if (kind !== undefined) return kind;
+  try {
+    return `${value.constructor?.name ?? "null"}`;
+  } catch {
+    return "object";
+  }
 }

@@ -14,8 +14,43 @@
 //  - One arena per call: push inputs, call, copy results out, reset (which wipes).
 //  - Compile once (WebAssembly.Module), instantiate cheaply as often as needed.
 //  - Only scalars cross the boundary; bytes are copied in and out.
-import { guestModule } from "wasmcap:internal";
-import { readFile } from "wasmcap:fs";
+//  - Scripts share the realm: only built-ins captured before any script ran are used
+//    (see js/prelude.js), so a replaced `set`, `Symbol.species` or `WebAssembly.Instance`
+//    cannot make a call read, write or return the wrong bytes.
+import { primordials } from "ext:core/mod.js";
+import {
+  guestModule,
+  isSharedArrayBuffer,
+  typedArrayKind,
+  viewBytes,
+  wasm,
+} from "ext:wasmcap_runtime/prelude.js";
+import { readFile } from "ext:wasmcap_runtime/fs.js";
+
+const {
+  ArrayBufferIsView,
+  ArrayIsArray,
+  ArrayPrototypeJoin,
+  ArrayPrototypePush,
+  Int32Array,
+  NumberIsInteger,
+  NumberPrototypeToString,
+  ObjectCreate,
+  ObjectDefineProperty,
+  ObjectFreeze,
+  ObjectKeys,
+  ObjectPrototypeHasOwnProperty,
+  RangeError,
+  String,
+  StringPrototypePadStart,
+  TypeError,
+  TypedArrayPrototypeFill,
+  TypedArrayPrototypeGetBuffer,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet,
+  Uint8Array,
+  Error,
+} = primordials;
 
 // bump_alloc takes a wasm32 ptrdiff_t: larger sizes cannot be asked for.
 const MAX_ALLOC = 0x7fffffff;
@@ -29,16 +64,19 @@ export class Guest {
   // Instantiates `module` (a compiled WebAssembly.Module) with `imports`. `abi` (from
   // Guest.load) names ABI exports that are not called by their standard names.
   constructor(module, imports = {}, abi = undefined) {
-    if (!(module instanceof WebAssembly.Module)) {
+    if (!isWasmModule(module)) {
       throw new TypeError(`Guest needs a WebAssembly.Module, got ${describe(module)}`);
     }
-    const exports = abiExports(new WebAssembly.Instance(module, imports).exports, abi);
-    if (!(exports.memory instanceof WebAssembly.Memory)) throw abiError("memory");
+    const exports = abiExports(wasm.instanceExports(new wasm.Instance(module, imports)), abi);
+    const memory = exports.memory;
+    if (!isWasmMemory(memory)) throw abiError("memory");
     if (typeof exports.bump_alloc !== "function") throw abiError("bump_alloc");
     if (typeof exports.bump_reset !== "function") throw abiError("bump_reset");
-    this.exports = exports;
-    this.#memory = exports.memory;
-    this.#bytes = new Uint8Array(exports.memory.buffer);
+    // Defined, not assigned (a setter on Object.prototype must not catch it), and fixed: the
+    // exports object is frozen, so every call reaches this instance's own functions.
+    ObjectDefineProperty(this, "exports", { value: exports, writable: false, enumerable: true, configurable: false });
+    this.#memory = memory;
+    this.#bytes = new Uint8Array(wasm.memoryBuffer(memory));
     this.#alloc = exports.bump_alloc;
     this.#reset = exports.bump_reset;
   }
@@ -55,7 +93,7 @@ export class Guest {
 
   // Compiles and instantiates any module that follows the ABI.
   static fromBytes(bytes, imports) {
-    return new Guest(new WebAssembly.Module(bytes), imports);
+    return new Guest(compile(bytes), imports);
   }
 
   // A user's own guest: any wasm32 module that follows the ABI above, from a path (read
@@ -68,9 +106,9 @@ export class Guest {
   static load(source, options) {
     const o = loadOptions(options);
     let module;
-    if (typeof source === "string") module = new WebAssembly.Module(readFile(source));
-    else if (source instanceof WebAssembly.Module) module = source;
-    else if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) module = new WebAssembly.Module(source);
+    if (typeof source === "string") module = new wasm.Module(readFile(source));
+    else if (isWasmModule(source)) module = source;
+    else if (viewBytes(source) !== undefined) module = new wasm.Module(viewBytes(source));
     else {
       throw new TypeError(`Guest.load needs a path, the module's bytes or a WebAssembly.Module, got ${describe(source)}`);
     }
@@ -83,7 +121,7 @@ export class Guest {
 
   // Where the arena starts (requires the `__heap_base` export).
   get heapBase() {
-    return this.exports.__heap_base.value >>> 0;
+    return wasm.globalValue(this.exports.__heap_base) >>> 0;
   }
 
   // The highest address the arena ever handed out (requires `bump_high_water`).
@@ -93,7 +131,7 @@ export class Guest {
 
   // Allocates `size` bytes (zeroed) from the arena and returns the pointer.
   alloc(size) {
-    if (!(Number.isInteger(size) && size >= 0)) {
+    if (!(NumberIsInteger(size) && size >= 0)) {
       throw new RangeError(`guest allocation size must be a non-negative integer, got ${String(size)}`);
     }
     const ptr = size <= MAX_ALLOC ? this.#alloc(size) >>> 0 : 0;
@@ -122,45 +160,54 @@ export class Guest {
   // Copies bytes (any ArrayBufferView) into a new allocation; returns its pointer.
   copyIn(src) {
     const bytes = asBytes(src);
-    const len = bytes.length;
+    const len = TypedArrayPrototypeGetLength(bytes);
     const ptr = this.alloc(len);
     // A source that was itself a view of this memory is detached by growth.
-    if (bytes.length !== len) throw new TypeError("copyIn source was detached by guest memory growth");
-    this.#bytes.set(bytes, ptr);
+    if (TypedArrayPrototypeGetLength(bytes) !== len) {
+      throw new TypeError("copyIn source was detached by guest memory growth");
+    }
+    TypedArrayPrototypeSet(this.#view(), bytes, ptr);
     return ptr;
   }
 
   // Copies an Int32Array, or an array of numbers converted as Int32Array.set does
   // (validate them first), into a new 4-byte aligned allocation.
   copyInInt32(values) {
-    if (values instanceof Int32Array) return this.copyIn(values);
+    if (typedArrayKind(values) === "Int32Array") return this.copyIn(values);
     const len = values.length;
     const ptr = this.alloc(len * 4);
-    new Int32Array(this.#bytes.buffer, ptr, len).set(values);
+    TypedArrayPrototypeSet(new Int32Array(TypedArrayPrototypeGetBuffer(this.#view()), ptr, len), values);
     return ptr;
   }
 
   // `bytes`, or a copy of it if it is a view of this guest's memory: such a view would be
   // detached by growth during a call that still needs to read it.
   stable(bytes) {
-    return bytes.buffer === this.#memory.buffer ? bytes.slice() : bytes;
+    const view = asBytes(bytes);
+    if (TypedArrayPrototypeGetBuffer(view) !== wasm.memoryBuffer(this.#memory)) return bytes;
+    const copy = new Uint8Array(TypedArrayPrototypeGetLength(view));
+    TypedArrayPrototypeSet(copy, view);
+    return copy;
   }
 
   // Copies bytes (any ArrayBufferView) to guest memory at ptr.
   write(ptr, src) {
     const bytes = asBytes(src);
-    this.#checked(ptr, bytes.length).set(bytes, ptr);
+    TypedArrayPrototypeSet(this.#checked(ptr, TypedArrayPrototypeGetLength(bytes)), bytes, ptr);
   }
 
   // Copies len bytes at ptr out into a new Uint8Array owned by the caller.
   copyOut(ptr, len) {
-    return this.#checked(ptr, len).slice(ptr, ptr + len);
+    const memory = this.#checked(ptr, len);
+    const out = new Uint8Array(len);
+    TypedArrayPrototypeSet(out, new Uint8Array(TypedArrayPrototypeGetBuffer(memory), ptr, len));
+    return out;
   }
 
   // A live view of len bytes at ptr. It goes stale (empty) when memory grows:
   // do not hold it across anything that may allocate.
   view(ptr, len) {
-    return this.#checked(ptr, len).subarray(ptr, ptr + len);
+    return new Uint8Array(TypedArrayPrototypeGetBuffer(this.#checked(ptr, len)), ptr, len);
   }
 
   // Reads the little-endian int32 at ptr (any alignment).
@@ -173,39 +220,78 @@ export class Guest {
   // over it with length 0: that is the cheap check for "re-create the view".
   #view() {
     let bytes = this.#bytes;
-    if (bytes.length === 0) bytes = this.#bytes = new Uint8Array(this.#memory.buffer);
+    if (TypedArrayPrototypeGetLength(bytes) === 0) bytes = this.#bytes = new Uint8Array(wasm.memoryBuffer(this.#memory));
     return bytes;
   }
 
   // Returns the memory view if [ptr, ptr + len) lies inside it, else throws.
   #checked(ptr, len) {
     const bytes = this.#view();
-    if (Number.isInteger(ptr) && Number.isInteger(len) && ptr >= 0 && len >= 0 && ptr + len <= bytes.length) {
+    const size = TypedArrayPrototypeGetLength(bytes);
+    if (NumberIsInteger(ptr) && NumberIsInteger(len) && ptr >= 0 && len >= 0 && ptr + len <= size) {
       return bytes;
     }
-    throw rangeError(ptr, len, bytes.length);
+    throw rangeError(ptr, len, size);
   }
 }
 
-// Overwrites a Uint8Array with zeros (e.g. a key that is no longer needed).
+// Overwrites the bytes of an ArrayBuffer or ArrayBufferView with zeros (e.g. a key that is no
+// longer needed); anything else is a TypeError (its own `fill` is never called).
 export function wipe(bytes) {
-  bytes.fill(0);
+  const view = viewBytes(bytes);
+  if (view === undefined) {
+    throw new TypeError(`wipe needs an ArrayBuffer or an ArrayBufferView, got ${describe(bytes)}`);
+  }
+  TypedArrayPrototypeFill(view, 0);
 }
 
 // A short description of a value for argument errors: "Uint8Array(31)", "string".
+// Sizes come from internal slots, never from (possibly lying) getters.
 export function describe(value) {
   if (value === null) return "null";
   if (typeof value !== "object" && typeof value !== "function") return typeof value;
-  const name = value.constructor?.name ?? "object";
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `${name}(${value.length ?? value.byteLength})`;
-  if (Array.isArray(value)) return `Array(${value.length})`;
+  const kind = typedArrayKind(value);
+  if (kind !== undefined) return `${kind}(${TypedArrayPrototypeGetLength(value)})`;
+  const bytes = viewBytes(value);
+  let name;
+  try {
+    name = `${value.constructor?.name ?? "object"}`;
+  } catch {
+    name = "object";
+  }
+  if (bytes !== undefined) return `${name}(${TypedArrayPrototypeGetLength(bytes)})`;
+  if (ArrayIsArray(value)) return `Array(${value.length})`;
   return name;
 }
 
 function asBytes(src) {
-  if (src instanceof Uint8Array) return src;
-  if (ArrayBuffer.isView(src)) return new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+  if (typedArrayKind(src) === "Uint8Array") return src;
+  if (ArrayBufferIsView(src)) return viewBytes(src);
   throw new TypeError(`guest data must be a Uint8Array or another ArrayBufferView, got ${describe(src)}`);
+}
+
+function isWasmModule(value) {
+  try {
+    wasm.moduleExports(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isWasmMemory(value) {
+  try {
+    wasm.memoryBuffer(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function compile(bytes) {
+  const view = viewBytes(bytes);
+  if (view === undefined) throw new TypeError(`Guest.fromBytes needs the module's bytes, got ${describe(bytes)}`);
+  return new wasm.Module(view);
 }
 
 function abiError(name) {
@@ -219,7 +305,7 @@ function rangeError(ptr, len, size) {
   if (!(Number.isInteger(ptr) && ptr >= 0)) {
     return new RangeError(`guest pointer must be a non-negative integer, got ${String(ptr)}`);
   }
-  const hex = `0x${ptr.toString(16).padStart(8, "0")}`;
+  const hex = `0x${StringPrototypePadStart(NumberPrototypeToString(ptr, 16), 8, "0")}`;
   return new RangeError(`guest pointer ${hex} + ${len} bytes is outside guest memory (${size} bytes)`);
 }
 
@@ -235,6 +321,8 @@ const ABI_NAMES = [
   ["highWater", "bump_high_water"],
 ];
 
+const ABI_KEYS = "memory, alloc, reset, heapBase, highWater";
+
 // A guest from Guest.load. Its reset is the guest's code, which the host cannot trust
 // to wipe: so the host zeroes every block it allocated, then calls the guest's reset.
 class LoadedGuest extends Guest {
@@ -243,7 +331,7 @@ class LoadedGuest extends Guest {
   constructor(module, imports, abi) {
     super(module, imports, abi);
     const { memory, bump_alloc: alloc, bump_reset: reset } = this.exports;
-    if (typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer) {
+    if (isSharedArrayBuffer(wasm.memoryBuffer(memory))) {
       throw new TypeError("guest module does not follow the arena ABI: its memory is shared, which Guest does not support");
     }
     if (alloc.length !== 1) {
@@ -256,14 +344,14 @@ class LoadedGuest extends Guest {
 
   alloc(size) {
     const ptr = super.alloc(size);
-    this.#blocks.push(ptr, size);
+    ArrayPrototypePush(this.#blocks, ptr, size);
     return ptr;
   }
 
   reset() {
     const blocks = this.#blocks;
     try {
-      for (let i = 0; i < blocks.length; i += 2) this.view(blocks[i], blocks[i + 1]).fill(0);
+      for (let i = 0; i < blocks.length; i += 2) TypedArrayPrototypeFill(this.view(blocks[i], blocks[i + 1]), 0);
     } finally {
       blocks.length = 0;
       super.reset();
@@ -279,6 +367,13 @@ class LoadedGuest extends Guest {
   }
 }
 
+// The wasmcap: modules call Guest's methods on their own guests: scripts must not be able to
+// replace them (a subclass may override them for its own instances).
+ObjectFreeze(Guest.prototype);
+ObjectFreeze(Guest);
+ObjectFreeze(LoadedGuest.prototype);
+ObjectFreeze(LoadedGuest);
+
 function loadOptions(options) {
   if (options === undefined) return { imports: {}, exports: undefined };
   if (options === null || typeof options !== "object") {
@@ -293,10 +388,11 @@ function loadOptions(options) {
   if (names === null || typeof names !== "object") {
     throw new TypeError(`options.exports must be an object naming ABI exports, got ${describe(names)}`);
   }
-  const known = ABI_NAMES.map(([key]) => key);
-  for (const key of Object.keys(names)) {
-    if (!known.includes(key)) {
-      throw new TypeError(`options.exports.${key} is not an ABI export; expected ${known.join(", ")}`);
+  const keys = ObjectKeys(names);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (!isAbiKey(key)) {
+      throw new TypeError(`options.exports.${key} is not an ABI export; expected ${ABI_KEYS}`);
     }
     if (typeof names[key] !== "string") {
       throw new TypeError(`options.exports.${key} must be the name of an export (a string), got ${describe(names[key])}`);
@@ -309,11 +405,20 @@ function loadOptions(options) {
 // otherwise (Guest.load's options.exports); unchanged without `abi`.
 function abiExports(exports, abi) {
   if (abi === undefined) return exports;
-  const all = Object.assign(Object.create(null), exports);
-  for (const [key, standard] of ABI_NAMES) {
-    if (abi[key] === undefined) continue;
-    if (!(abi[key] in exports)) throw abiError(abi[key]);
-    all[standard] = exports[abi[key]];
+  const all = ObjectCreate(null);
+  const names = ObjectKeys(exports); // the exports object is frozen, with a null prototype
+  for (let i = 0; i < names.length; i++) all[names[i]] = exports[names[i]];
+  for (let i = 0; i < ABI_NAMES.length; i++) {
+    const key = ABI_NAMES[i][0];
+    const name = abi[key];
+    if (name === undefined) continue;
+    if (!ObjectPrototypeHasOwnProperty(exports, name)) throw abiError(name);
+    all[ABI_NAMES[i][1]] = exports[name];
   }
-  return Object.freeze(all);
+  return ObjectFreeze(all);
+}
+
+function isAbiKey(key) {
+  for (let i = 0; i < ABI_NAMES.length; i++) if (ABI_NAMES[i][0] === key) return true;
+  return false;
 }

@@ -33,22 +33,43 @@ export function setInspectHooks(newHooks) {
 
 // ---------------------------------------------------------------------------
 // Type checks based on internal-slot brand checks (no util.types available).
-const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-const propIsEnum = (o, k) => Object.prototype.propertyIsEnumerable.call(o, k);
-const objToString = (v) => Object.prototype.toString.call(v);
+// Sizes and contents come from internal slots through built-ins captured when this module
+// is evaluated (into the startup snapshot, before any script): a script's getters
+// (`length`, `size`), iterators or replaced `Function.prototype.call` cannot make console.log
+// show other contents than the value has. (Node 20 still reads such getters.)
+const uncurryThis = Function.prototype.bind.bind(Function.prototype.call);
+const reflectApply = Reflect.apply;
+const hasOwn = uncurryThis(Object.prototype.hasOwnProperty);
+const propIsEnum = uncurryThis(Object.prototype.propertyIsEnumerable);
+const objToString = uncurryThis(Object.prototype.toString);
 const getterOf = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+const stringSlice = uncurryThis(String.prototype.slice);
+const Uint8ArrayConstructor = Uint8Array;
+const typedArrayConstructors = { __proto__: null };
+for (const C of [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
+  Float32Array, Float64Array, BigInt64Array, BigUint64Array]) {
+  typedArrayConstructors[C.name] = C;
+}
+if (typeof Float16Array === 'function') typedArrayConstructors.Float16Array = Float16Array;
+const stringCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 
 function brand(fn, ...args) {
   if (typeof fn !== 'function') return () => false;
   return (v) => {
-    try { fn.call(v, ...args); return true; } catch { return false; }
+    try { reflectApply(fn, v, args); return true; } catch { return false; }
   };
 }
 
 const TypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
-const typedArrayTag = getterOf(TypedArrayProto, Symbol.toStringTag);
-const typedArrayLength = getterOf(TypedArrayProto, 'length');
+const typedArrayTag = uncurryThis(getterOf(TypedArrayProto, Symbol.toStringTag));
+const typedArrayLength = uncurryThis(getterOf(TypedArrayProto, 'length'));
 const regExpGlobal = getterOf(RegExp.prototype, 'global');
+const setSize = uncurryThis(getterOf(Set.prototype, 'size'));
+const mapSize = uncurryThis(getterOf(Map.prototype, 'size'));
+const setValues = uncurryThis(Set.prototype.values);
+const setIteratorNext = uncurryThis(Object.getPrototypeOf(new Set().values()).next);
+const mapEntries = uncurryThis(Map.prototype.entries);
+const mapIteratorNext = uncurryThis(Object.getPrototypeOf(new Map().entries()).next);
 
 const isMap = brand(getterOf(Map.prototype, 'size'));
 const isSet = brand(getterOf(Set.prototype, 'size'));
@@ -66,7 +87,7 @@ const isBigIntObject = typeof BigInt === 'function' ? brand(BigInt.prototype.val
 const isSymbolObject = brand(Symbol.prototype.valueOf);
 const isBoxedPrimitive = (v) => isNumberObject(v) || isStringObject(v) ||
   isBooleanObject(v) || isBigIntObject(v) || isSymbolObject(v);
-const isTypedArray = (v) => typedArrayTag.call(v) !== undefined;
+const isTypedArray = (v) => typedArrayTag(v) !== undefined;
 const isAnyArrayBuffer = (v) => isArrayBuffer(v) || isSharedArrayBuffer(v);
 const isArgumentsObject = (v) => objToString(v) === '[object Arguments]';
 const isNativeError = (v) => objToString(v) === '[object Error]';
@@ -577,19 +598,17 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       extrasType = kArrayExtrasType;
       formatter = formatArray;
     } else if (isSet(value)) {
-      const size = getterOf(Set.prototype, 'size').call(value);
+      const size = setSize(value);
       const prefix = getPrefix(constructor, tag, 'Set', `(${size})`);
       keys = getKeys(value, ctx.showHidden);
-      const iter = constructor !== null ? value : Set.prototype.values.call(value);
-      formatter = (c, v, r) => formatSet(iter, c, v, r);
+      formatter = (c, v, r) => formatSet(value, size, c, v, r);
       if (size === 0 && keys.length === 0 && protoProps === undefined) return `${prefix}{}`;
       braces = [`${prefix}{`, '}'];
     } else if (isMap(value)) {
-      const size = getterOf(Map.prototype, 'size').call(value);
+      const size = mapSize(value);
       const prefix = getPrefix(constructor, tag, 'Map', `(${size})`);
       keys = getKeys(value, ctx.showHidden);
-      const iter = constructor !== null ? value : Map.prototype.entries.call(value);
-      formatter = (c, v, r) => formatMap(iter, c, v, r);
+      formatter = (c, v, r) => formatMap(value, size, c, v, r);
       if (size === 0 && keys.length === 0 && protoProps === undefined) return `${prefix}{}`;
       braces = [`${prefix}{`, '}'];
     } else if (isTypedArray(value)) {
@@ -597,13 +616,13 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       let bound = value;
       let fallback = '';
       if (constructor === null) {
-        fallback = typedArrayTag.call(value);
-        bound = new globalThis[fallback](value);
+        fallback = typedArrayTag(value);
+        bound = new typedArrayConstructors[fallback](value);
       }
-      const size = typedArrayLength.call(value);
+      const size = typedArrayLength(value);
       const prefix = getPrefix(constructor, tag, fallback, `(${size})`);
       braces = [`${prefix}[`, ']'];
-      if (value.length === 0 && keys.length === 0 && !ctx.showHidden) return `${braces[0]}]`;
+      if (size === 0 && keys.length === 0 && !ctx.showHidden) return `${braces[0]}]`;
       formatter = (c, v, r) => formatTypedArray(bound, size, c, v, r);
       extrasType = kArrayExtrasType;
     } else if (isMapIterator(value)) {
@@ -1038,7 +1057,7 @@ function formatSpecialArray(ctx, value, recurseTimes, maxLength, output, i) {
 function formatArrayBuffer(ctx, value) {
   let buffer;
   try {
-    buffer = new Uint8Array(value);
+    buffer = new Uint8ArrayConstructor(value);
   } catch {
     return ['(detached)'];
   }
@@ -1066,9 +1085,9 @@ function formatArray(ctx, value, recurseTimes) {
 
 function formatTypedArray(value, length, ctx, ignored, recurseTimes) {
   const maxLength = Math.min(Math.max(0, ctx.maxArrayLength), length);
-  const remaining = value.length - maxLength;
+  const remaining = length - maxLength;
   const output = new Array(maxLength);
-  const elementFormatter = value.length > 0 && typeof value[0] === 'number' ?
+  const elementFormatter = length > 0 && typeof value[0] === 'number' ?
     formatNumber : formatBigInt;
   for (let i = 0; i < maxLength; ++i) {
     output[i] = elementFormatter(ctx.stylize, value[i], ctx.numericSeparator);
@@ -1085,34 +1104,33 @@ function formatTypedArray(value, length, ctx, ignored, recurseTimes) {
   return output;
 }
 
-function formatSet(value, ctx, ignored, recurseTimes) {
-  const length = value.size;
+function formatSet(value, length, ctx, ignored, recurseTimes) {
   const maxLength = Math.min(Math.max(0, ctx.maxArrayLength), length);
   const remaining = length - maxLength;
   const output = [];
   ctx.indentationLvl += 2;
-  let i = 0;
-  for (const v of value) {
-    if (i >= maxLength) break;
-    output.push(formatValue(ctx, v, recurseTimes));
-    i++;
+  const entries = setValues(value);
+  for (let i = 0; i < maxLength; i++) {
+    const next = setIteratorNext(entries);
+    if (next.done) break;
+    output.push(formatValue(ctx, next.value, recurseTimes));
   }
   if (remaining > 0) output.push(remainingText(remaining));
   ctx.indentationLvl -= 2;
   return output;
 }
 
-function formatMap(value, ctx, ignored, recurseTimes) {
-  const length = value.size;
+function formatMap(value, length, ctx, ignored, recurseTimes) {
   const maxLength = Math.min(Math.max(0, ctx.maxArrayLength), length);
   const remaining = length - maxLength;
   const output = [];
   ctx.indentationLvl += 2;
-  let i = 0;
-  for (const { 0: k, 1: v } of value) {
-    if (i >= maxLength) break;
-    output.push(`${formatValue(ctx, k, recurseTimes)} => ${formatValue(ctx, v, recurseTimes)}`);
-    i++;
+  const entries = mapEntries(value);
+  for (let i = 0; i < maxLength; i++) {
+    const next = mapIteratorNext(entries);
+    if (next.done) break;
+    const entry = next.value;
+    output.push(`${formatValue(ctx, entry[0], recurseTimes)} => ${formatValue(ctx, entry[1], recurseTimes)}`);
   }
   if (remaining > 0) output.push(remainingText(remaining));
   ctx.indentationLvl -= 2;
@@ -1451,8 +1469,8 @@ function formatWithOptionsInternal(inspectOptions, args) {
     let tempStr;
     let lastPos = 0;
     for (let i = 0; i < first.length - 1; i++) {
-      if (first.charCodeAt(i) === 37) { // '%'
-        const nextChar = first.charCodeAt(++i);
+      if (stringCharCodeAt(first, i) === 37) { // '%'
+        const nextChar = stringCharCodeAt(first, ++i);
         if (a + 1 !== args.length) {
           switch (nextChar) {
             case 115: { // 's'
@@ -1516,17 +1534,17 @@ function formatWithOptionsInternal(inspectOptions, args) {
               tempStr = '';
               break;
             case 37: // '%'
-              str += first.slice(lastPos, i);
+              str += stringSlice(first, lastPos, i);
               lastPos = i + 1;
               continue;
             default: // Not a placeholder.
               continue;
           }
-          if (lastPos !== i - 1) str += first.slice(lastPos, i - 1);
+          if (lastPos !== i - 1) str += stringSlice(first, lastPos, i - 1);
           str += tempStr;
           lastPos = i + 1;
         } else if (nextChar === 37) {
-          str += first.slice(lastPos, i);
+          str += stringSlice(first, lastPos, i);
           lastPos = i + 1;
         }
       }
@@ -1534,7 +1552,7 @@ function formatWithOptionsInternal(inspectOptions, args) {
     if (lastPos !== 0) {
       a++;
       join = ' ';
-      if (lastPos < first.length) str += first.slice(lastPos);
+      if (lastPos < first.length) str += stringSlice(first, lastPos);
     }
   }
 

@@ -14,8 +14,8 @@
 // Monocypher's optional monocypher-ed25519.c), Argon2id (argon2id), constant-time
 // comparison (equal), wipe, and a streaming AEAD for inputs larger than memory
 // (encryptStream, decryptStream; its format is under STREAM FORMAT below).
-import { Guest, describe } from "wasmcap:guest";
-import { fillRandom } from "wasmcap:internal";
+import { Guest, describe } from "ext:wasmcap_runtime/guest.js";
+import { fillRandom } from "ext:wasmcap_runtime/prelude.js";
 
 const KEY_SIZE = 32;
 const NONCE_SIZE = 24;
@@ -356,7 +356,7 @@ function checkSize(value, size, name) {
 // Hashing, streams and their helpers (the methods above).
 
 // Zeroes a Uint8Array, e.g. a key no longer needed (the same function as wasmcap:guest's).
-export { wipe } from "wasmcap:guest";
+export { wipe } from "ext:wasmcap_runtime/guest.js";
 
 const ARGON2_ID = 2;
 // Inputs larger than this are hashed piecewise, so a huge input never needs a guest

@@ -4,8 +4,16 @@
 // process (argv, clocks, callbacks kept outside the JS heap) is done by `start` at the end,
 // once per runtime before any user code, which also hides deno_core's internals so that
 // scripts see only what is defined here (plus plain V8).
+//
+// Scripts share this realm and may replace any built-in (`%TypedArray%.prototype.set`,
+// `Symbol.species`, `Array.prototype[Symbol.iterator]`, `WebAssembly.Instance`...). So the
+// code here and in the wasmcap: modules uses only built-ins captured before any script ran
+// (deno_core's primordials, and the WebAssembly ones below): no method calls on typed arrays,
+// no species-creating methods (slice, subarray, map), no spreads or for-of over arrays.
+// The services the wasmcap: modules need (fillRandom, guestModule...) are exported to them as
+// ES module bindings: no object a script can reach holds them.
 
-import { core } from "ext:core/mod.js";
+import { core, primordials } from "ext:core/mod.js";
 import {
   op_wasmcap_exit,
   op_wasmcap_get_exit_code,
@@ -26,10 +34,129 @@ import {
 } from "ext:core/ops";
 import { format, inspect, setInspectHooks } from "ext:wasmcap_runtime/inspect.js";
 
+const {
+  ArrayBuffer,
+  ArrayBufferIsView,
+  ArrayBufferPrototypeGetByteLength,
+  ArrayPrototypeJoin,
+  BigInt64Array,
+  BigUint64Array,
+  DataViewPrototypeGetBuffer,
+  DataViewPrototypeGetByteLength,
+  DataViewPrototypeGetByteOffset,
+  Date,
+  DateNow,
+  Error,
+  ErrorCaptureStackTrace,
+  Int16Array,
+  Int32Array,
+  Int8Array,
+  Number,
+  NumberIsInteger,
+  NumberPrototypeToFixed,
+  ObjectDefineProperty,
+  ObjectFreeze,
+  ObjectGetOwnPropertyDescriptor,
+  Promise,
+  RangeError,
+  ReflectApply,
+  SafeArrayIterator,
+  SafeMap,
+  String,
+  StringPrototypeSlice,
+  StringPrototypeSplit,
+  StringPrototypeToLowerCase,
+  StringPrototypeTrim,
+  TypeError,
+  TypedArrayPrototypeFill,
+  TypedArrayPrototypeGetBuffer,
+  TypedArrayPrototypeGetByteLength,
+  TypedArrayPrototypeGetByteOffset,
+  TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeGetSymbolToStringTag,
+  TypedArrayPrototypeSet,
+  Uint16Array,
+  Uint32Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  uncurryThis,
+} = primordials;
+
+const getter = (object, name) => uncurryThis(ObjectGetOwnPropertyDescriptor(object, name).get);
+
+// The WebAssembly built-ins the wasmcap: modules use (not among deno_core's primordials).
+// V8 has no WebAssembly object while it makes the snapshot: start() captures them, in each
+// runtime before any script runs.
+export let wasm;
+
+function captureWebAssembly() {
+  const { WebAssembly } = globalThis;
+  return ObjectFreeze({
+    __proto__: null,
+    Module: WebAssembly.Module,
+    Instance: WebAssembly.Instance,
+    compile: WebAssembly.compile,
+    instantiate: WebAssembly.instantiate,
+    // Each throws a TypeError unless its argument is the real thing: brand checks.
+    moduleExports: WebAssembly.Module.exports,
+    instanceExports: getter(WebAssembly.Instance.prototype, "exports"),
+    memoryBuffer: getter(WebAssembly.Memory.prototype, "buffer"),
+    globalValue: getter(WebAssembly.Global.prototype, "value"),
+  });
+}
+
+// The kind of a typed array ("Uint8Array"...) from its internal slot, undefined for anything
+// else (a DataView, a look-alike, a Proxy): the brand check that no getter can fake.
+export const typedArrayKind = (value) => TypedArrayPrototypeGetSymbolToStringTag(value);
+
+const sharedArrayBufferByteLength = typeof SharedArrayBuffer === "function"
+  ? getter(SharedArrayBuffer.prototype, "byteLength")
+  : undefined;
+
+// The bytes of an ArrayBuffer, SharedArrayBuffer or ArrayBufferView as a Uint8Array over the
+// same memory, read from internal slots; undefined for anything else.
+export function viewBytes(value) {
+  if (ArrayBufferIsView(value)) {
+    if (typedArrayKind(value) !== undefined) {
+      return new Uint8Array(
+        TypedArrayPrototypeGetBuffer(value),
+        TypedArrayPrototypeGetByteOffset(value),
+        TypedArrayPrototypeGetByteLength(value),
+      );
+    }
+    return new Uint8Array(
+      DataViewPrototypeGetBuffer(value),
+      DataViewPrototypeGetByteOffset(value),
+      DataViewPrototypeGetByteLength(value),
+    );
+  }
+  if (isArrayBuffer(value) || isSharedArrayBuffer(value)) return new Uint8Array(value);
+  return undefined;
+}
+
+export function isArrayBuffer(value) {
+  try {
+    ArrayBufferPrototypeGetByteLength(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function isSharedArrayBuffer(value) {
+  if (sharedArrayBufferByteLength === undefined) return false;
+  try {
+    sharedArrayBufferByteLength(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 setInspectHooks({
   getPromiseState(promise) {
-    const [state, result] = core.getPromiseDetails(promise);
-    return [state, result];
+    const details = core.getPromiseDetails(promise);
+    return [details[0], details[1]];
   },
   getProxyDetails: (value) => core.getProxyDetails(value),
   isModuleNamespaceObject: (value) => core.isModuleNamespaceObject(value),
@@ -53,12 +180,12 @@ function formatUncaught(value) {
 // --- console ---------------------------------------------------------------------------
 
 let groupIndent = "";
-const counts = new Map();
-const timers = new Map();
+const counts = new SafeMap();
+const timers = new SafeMap();
 
 function print(toStderr, args) {
-  let text = format(...args);
-  if (groupIndent) text = groupIndent + text.split("\n").join("\n" + groupIndent);
+  let text = ReflectApply(format, undefined, args);
+  if (groupIndent) text = groupIndent + ArrayPrototypeJoin(StringPrototypeSplit(text, "\n"), "\n" + groupIndent);
   op_wasmcap_print(text + "\n", toStderr);
 }
 
@@ -69,23 +196,25 @@ const console = {
   warn: (...args) => print(true, args),
   error: (...args) => print(true, args),
   trace: (...args) => {
-    const err = { name: "Trace", message: format(...args) };
-    Error.captureStackTrace(err, console.trace);
+    const err = { name: "Trace", message: ReflectApply(format, undefined, args) };
+    ErrorCaptureStackTrace(err, console.trace);
     print(true, [err.stack]);
   },
   dir: (value, options) => print(false, [inspect(value, options)]),
   assert: (condition, ...args) => {
     if (condition) return;
     if (args.length === 0) print(true, ["Assertion failed"]);
-    else if (typeof args[0] === "string") print(true, ["Assertion failed: " + args[0], ...args.slice(1)]);
-    else print(true, ["Assertion failed:", ...args]);
+    else if (typeof args[0] === "string") {
+      args[0] = "Assertion failed: " + args[0];
+      print(true, args);
+    } else print(true, ["Assertion failed:", ...new SafeArrayIterator(args)]);
   },
   group: (...args) => {
     if (args.length > 0) print(false, args);
     groupIndent += "  ";
   },
   groupEnd: () => {
-    groupIndent = groupIndent.slice(0, -2);
+    groupIndent = StringPrototypeSlice(groupIndent, 0, -2);
   },
   count: (label = "default") => {
     const n = (counts.get(`${label}`) ?? 0) + 1;
@@ -107,8 +236,8 @@ function logTime(label, end, args) {
   }
   if (end) timers.delete(label);
   const ms = op_wasmcap_now() - start;
-  const shown = ms >= 1000 ? `${(ms / 1000).toFixed(3)}s` : `${ms.toFixed(3)}ms`;
-  print(false, [`${label}: ${shown}`, ...args]);
+  const shown = ms >= 1000 ? `${NumberPrototypeToFixed(ms / 1000, 3)}s` : `${NumberPrototypeToFixed(ms, 3)}ms`;
+  print(false, [`${label}: ${shown}`, ...new SafeArrayIterator(args)]);
 }
 
 // --- DOMException (what Web Crypto throws) --------------------------------------------
@@ -124,7 +253,7 @@ class DOMException extends Error {
   constructor(message = "", name = "Error") {
     super(`${message}`);
     this.#name = `${name}`;
-    Error.captureStackTrace(this, DOMException);
+    ErrorCaptureStackTrace(this, DOMException);
   }
   get name() {
     return this.#name;
@@ -153,46 +282,61 @@ core.registerErrorClass("NotFound", NotFound);
 
 // --- crypto ----------------------------------------------------------------------------
 
-const integerArrayTypes = [
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array,
-  Int32Array, Uint32Array, BigInt64Array, BigUint64Array,
-];
+const integerArrayKinds = new SafeMap([
+  ["Int8Array", true], ["Uint8Array", true], ["Uint8ClampedArray", true], ["Int16Array", true],
+  ["Uint16Array", true], ["Int32Array", true], ["Uint32Array", true], ["BigInt64Array", true],
+  ["BigUint64Array", true],
+]);
 
 function getRandomValues(array) {
-  if (!ArrayBuffer.isView(array) || array instanceof DataView) {
+  const kind = typedArrayKind(array);
+  if (kind === undefined) {
     throw new TypeError(
       `crypto.getRandomValues: argument must be an integer TypedArray, got ${describe(array)}`,
     );
   }
-  if (!integerArrayTypes.some((T) => array instanceof T)) {
+  if (!integerArrayKinds.has(kind)) {
     throw new DOMException(
-      `The provided ArrayBufferView is of type '${array.constructor.name}', which is not an integer array type`,
+      `The provided ArrayBufferView is of type '${kind}', which is not an integer array type`,
       "TypeMismatchError",
     );
   }
-  if (array.byteLength > 65536) {
+  const byteLength = TypedArrayPrototypeGetByteLength(array);
+  if (byteLength > 65536) {
     throw new DOMException(
-      `The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536)`,
+      `The ArrayBufferView's byte length (${byteLength}) exceeds the number of bytes of entropy available via this API (65536)`,
       "QuotaExceededError",
     );
   }
-  op_wasmcap_random_fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+  op_wasmcap_random_fill(viewBytes(array));
   return array;
 }
+
+const HEX = "0123456789abcdef";
 
 function randomUUID() {
   const b = new Uint8Array(16);
   op_wasmcap_random_fill(b);
   b[6] = (b[6] & 0x0f) | 0x40; // version 4
   b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  let uuid = "";
+  for (let i = 0; i < 16; i++) {
+    if (i === 4 || i === 6 || i === 8 || i === 10) uuid += "-";
+    uuid += HEX[b[i] >> 4] + HEX[b[i] & 15];
+  }
+  return uuid;
 }
 
 function describe(value) {
   if (value === null) return "null";
   if (typeof value === "object" || typeof value === "function") {
-    return value.constructor?.name ?? typeof value;
+    const kind = typedArrayKind(value);
+    if (kind !== undefined) return kind;
+    try {
+      return `${value.constructor?.name ?? typeof value}`;
+    } catch {
+      return typeof value;
+    }
   }
   return typeof value;
 }
@@ -207,20 +351,27 @@ class TextEncoder {
     return core.encode(`${input}`);
   }
   encodeInto(source, destination) {
-    const bytes = core.encode(`${source}`);
+    if (typedArrayKind(destination) !== "Uint8Array") {
+      throw new TypeError(`TextEncoder.encodeInto: destination must be a Uint8Array, got ${describe(destination)}`);
+    }
+    const text = `${source}`;
+    const bytes = core.encode(text);
+    const length = TypedArrayPrototypeGetLength(bytes);
     // Copy only whole characters: find the longest prefix that fits.
-    let written = Math.min(bytes.length, destination.length);
-    while (written > 0 && written < bytes.length && (bytes[written] & 0xc0) === 0x80) written--;
-    destination.set(bytes.subarray(0, written));
-    const read = written === bytes.length ? `${source}`.length : decodedLength(bytes.subarray(0, written));
+    let written = TypedArrayPrototypeGetLength(destination);
+    if (written > length) written = length;
+    while (written > 0 && written < length && (bytes[written] & 0xc0) === 0x80) written--;
+    TypedArrayPrototypeSet(destination, new Uint8Array(TypedArrayPrototypeGetBuffer(bytes), 0, written));
+    const read = written === length ? text.length : decodedLength(bytes, written);
     return { read, written };
   }
 }
 
-function decodedLength(utf8) {
+function decodedLength(utf8, length) {
   // UTF-16 code units of a valid UTF-8 prefix: 4-byte sequences become surrogate pairs.
   let units = 0;
-  for (const byte of utf8) {
+  for (let i = 0; i < length; i++) {
+    const byte = utf8[i];
     if ((byte & 0xc0) !== 0x80) units += byte >= 0xf0 ? 2 : 1;
   }
   return units;
@@ -229,13 +380,17 @@ function decodedLength(utf8) {
 class TextDecoder {
   #fatal;
   #ignoreBOM;
-  constructor(label = "utf-8", options = {}) {
-    const normalized = `${label}`.trim().toLowerCase();
-    if (!["utf-8", "utf8", "unicode-1-1-utf-8"].includes(normalized)) {
+  constructor(label = "utf-8", options = undefined) {
+    const normalized = StringPrototypeToLowerCase(StringPrototypeTrim(`${label}`));
+    if (normalized !== "utf-8" && normalized !== "utf8" && normalized !== "unicode-1-1-utf-8") {
       throw new RangeError(`TextDecoder: the encoding '${label}' is not supported (only utf-8)`);
     }
-    this.#fatal = Boolean(options.fatal);
-    this.#ignoreBOM = Boolean(options.ignoreBOM);
+    // A WebIDL dictionary: undefined and null mean "no options", as in Node and Deno.
+    if (options !== undefined && options !== null && typeof options !== "object" && typeof options !== "function") {
+      throw new TypeError(`TextDecoder: options must be an object, got ${describe(options)}`);
+    }
+    this.#fatal = !!options?.fatal;
+    this.#ignoreBOM = !!options?.ignoreBOM;
   }
   get encoding() {
     return "utf-8";
@@ -246,32 +401,33 @@ class TextDecoder {
   get ignoreBOM() {
     return this.#ignoreBOM;
   }
-  decode(input = new Uint8Array(0), options = {}) {
-    if (options.stream) {
+  decode(input = new Uint8Array(0), options = undefined) {
+    if (options?.stream) {
       throw new TypeError("TextDecoder: streaming decode is not supported; decode whole buffers");
     }
-    let bytes;
-    if (input instanceof ArrayBuffer || input instanceof SharedArrayBuffer) bytes = new Uint8Array(input);
-    else if (ArrayBuffer.isView(input)) bytes = new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
-    else throw new TypeError(`TextDecoder.decode: expected an ArrayBuffer or ArrayBufferView, got ${describe(input)}`);
+    const bytes = viewBytes(input);
+    if (bytes === undefined) {
+      throw new TypeError(`TextDecoder.decode: expected an ArrayBuffer or ArrayBufferView, got ${describe(input)}`);
+    }
     return op_wasmcap_utf8_decode(bytes, this.#fatal, this.#ignoreBOM);
   }
 }
 
 // --- timers ----------------------------------------------------------------------------
 
-const activeTimers = new Map();
+const activeTimers = new SafeMap();
 
 function startTimer(callback, delay, args, repeat) {
   if (typeof callback !== "function") {
     throw new TypeError(`The "callback" argument must be a function, got ${describe(callback)}`);
   }
   let id;
-  const run = repeat ? callback : (...a) => {
+  // The arguments are applied here: deno_core would spread them (a replaceable iterator).
+  const run = repeat ? () => ReflectApply(callback, undefined, args) : () => {
     activeTimers.delete(id);
-    callback(...a);
+    ReflectApply(callback, undefined, args);
   };
-  const timer = core.createTimer(run, delay, args, repeat, true);
+  const timer = core.createTimer(run, delay, undefined, repeat, true);
   id = timer._timerId;
   activeTimers.set(id, timer);
   return id;
@@ -307,7 +463,7 @@ const process = {
 
 function exitCodeFrom(code) {
   const n = Number(code);
-  if (!Number.isInteger(n)) {
+  if (!NumberIsInteger(n)) {
     throw new TypeError(`process exit code must be an integer, got ${inspect(code)}`);
   }
   return n | 0;
@@ -334,17 +490,71 @@ defineGlobals({
   clearTimeout: clearTimer,
   clearInterval: clearTimer,
   performance,
-  structuredClone: (value) => core.structuredClone(value),
+  structuredClone,
   process,
 });
 
+// structuredClone, with the HTML standard's error for what cannot be cloned (a function, a
+// symbol, a WeakMap...): a "DataCloneError" DOMException, where V8 throws a TypeError.
+function throwDataCloneError(message) {
+  throw new DOMException(message, "DataCloneError");
+}
+
+function structuredClone(value) {
+  return core.deserialize(core.serialize(value, { __proto__: null }, throwDataCloneError));
+}
+
+// WebAssembly.compileStreaming / instantiateStreaming: V8 hands these to an embedder callback
+// that deno_core does not install (calling them aborted the process). wasmcap has no fetch, so
+// they take what a Response would give: a Response-like object (or a promise of one) whose
+// arrayBuffer() gives the module's bytes, or the bytes themselves.
+async function streamedBytes(source, fn) {
+  const response = await source;
+  const direct = viewBytes(response);
+  if (direct !== undefined) return direct;
+  if (response === null || (typeof response !== "object" && typeof response !== "function") ||
+      typeof response.arrayBuffer !== "function") {
+    throw new TypeError(
+      `WebAssembly.${fn}: expected a Response (an object with arrayBuffer()), or a promise of one, or the module's bytes; got ${describe(response)}`,
+    );
+  }
+  if (response.ok === false) {
+    throw new TypeError(`WebAssembly.${fn}: the response is not ok (status ${response.status})`);
+  }
+  const bytes = viewBytes(await response.arrayBuffer());
+  if (bytes === undefined) {
+    throw new TypeError(`WebAssembly.${fn}: the response's arrayBuffer() did not give an ArrayBuffer`);
+  }
+  return bytes;
+}
+
+const streaming = {
+  async compileStreaming(source) {
+    return await wasm.compile(await streamedBytes(source, "compileStreaming"));
+  },
+  async instantiateStreaming(source, imports = undefined) {
+    return await wasm.instantiate(await streamedBytes(source, "instantiateStreaming"), imports);
+  },
+};
+
+function installStreaming() {
+  ObjectDefineProperty(globalThis.WebAssembly, "compileStreaming", {
+    value: streaming.compileStreaming, writable: true, enumerable: false, configurable: true,
+  });
+  ObjectDefineProperty(globalThis.WebAssembly, "instantiateStreaming", {
+    value: streaming.instantiateStreaming, writable: true, enumerable: false, configurable: true,
+  });
+}
+
 // CSPRNG bytes for the wasmcap: modules, pooled: one op call serves many nonces. Consumed
-// bytes are zeroed so the pool never keeps a copy of a key.
+// bytes are zeroed so the pool never keeps a copy of a key. The pool never leaves this
+// module: bytes are copied out one by one, with no view of it handed to anything.
 const randomPool = new Uint8Array(4096);
 let randomPoolUsed = randomPool.length;
 
-function fillRandom(bytes) {
-  const n = bytes.length;
+// Fills `bytes` (a Uint8Array the caller made) from the CSPRNG and returns it.
+export function fillRandom(bytes) {
+  const n = TypedArrayPrototypeGetLength(bytes);
   if (n > 256) {
     op_wasmcap_random_fill(bytes);
     return bytes;
@@ -353,52 +563,38 @@ function fillRandom(bytes) {
     op_wasmcap_random_fill(randomPool);
     randomPoolUsed = 0;
   }
-  const end = randomPoolUsed + n;
-  bytes.set(randomPool.subarray(randomPoolUsed, end));
-  randomPool.fill(0, randomPoolUsed, end);
-  randomPoolUsed = end;
+  const start = randomPoolUsed;
+  for (let i = 0; i < n; i++) bytes[i] = randomPool[start + i];
+  TypedArrayPrototypeFill(randomPool, 0, start, start + n);
+  randomPoolUsed = start + n;
   return bytes;
 }
 
-const compiledGuests = new Map();
+// WebAssembly.Module objects cannot be in a startup snapshot: each runtime compiles an
+// embedded guest on its first use, once.
+let compiledGuests;
 
-// Compile each embedded guest once per runtime; instances are cheap after that.
-function guestModule(name) {
+export function guestModule(name) {
+  compiledGuests ??= new SafeMap();
   let module = compiledGuests.get(name);
   if (module === undefined) {
-    module = new WebAssembly.Module(op_wasmcap_guest_bytes(name));
+    module = new wasm.Module(op_wasmcap_guest_bytes(name));
     compiledGuests.set(name, module);
   }
   return module;
 }
 
-// The one bridge from user-visible modules to the runtime (see js/internal.js). Frozen and
-// non-configurable: scripts can call it but not replace it.
-Object.defineProperty(globalThis, Symbol.for("wasmcap.internal"), {
-  value: Object.freeze({
-    fillRandom,
-    guestModule,
-    PermissionDenied,
-    NotFound,
-    readFile: (path) => op_wasmcap_read_file(path),
-    writeFile: (path, bytes) => op_wasmcap_write_file(path, bytes),
-    readFileChunk: (path, offset, length) => op_wasmcap_read_file_chunk(path, offset, length),
-    appendFile: (path, bytes) => op_wasmcap_append_file(path, bytes),
-    inspect,
-    inspectForPrint: (value) => (typeof value === "string" ? value : inspect(value)),
-  }),
-  enumerable: false,
-  writable: false,
-  configurable: false,
-});
+export { NotFound, PermissionDenied };
 
 // --- start -----------------------------------------------------------------------------
 
 // Called by the host (src/runtime/mod.rs) once per runtime, right after it is created from the
-// snapshot; it removes itself and returns the functions the host calls (kept in Rust).
+// snapshot; it removes itself, and returns what the host itself calls (never given to scripts).
 Object.defineProperty(globalThis, "__wasmcapStart", {
   value: function start() {
     delete globalThis.__wasmcapStart;
+    wasm = captureWebAssembly();
+    installStreaming();
     [process.argv, process.platform] = op_wasmcap_process_info();
     performance.timeOrigin = Date.now() - op_wasmcap_now();
     // Kept by deno_core in Rust, not in the JS heap: not in the snapshot.
@@ -407,7 +603,11 @@ Object.defineProperty(globalThis, "__wasmcapStart", {
     // creates a runtime from the snapshot, so this cannot happen before.)
     delete globalThis.Deno;
     delete globalThis.__bootstrap;
-    return { inspectForPrint: (value) => (typeof value === "string" ? value : inspect(value)) };
+    return ObjectFreeze({
+      __proto__: null,
+      inspect,
+      inspectForPrint: (value) => (typeof value === "string" ? value : inspect(value)),
+    });
   },
   enumerable: false,
   writable: false,

@@ -3,17 +3,24 @@
 // Both return [i, j] with i < j and nums[i] + nums[j] === target, choosing the
 // smallest j and, for that j, the smallest i; or null when no pair exists. nums is
 // an Int32Array or an array of int32 numbers, target an int32; sums are exact.
-import { Guest, describe } from "wasmcap:guest";
+import { primordials } from "ext:core/mod.js";
+import { Guest, describe } from "ext:wasmcap_runtime/guest.js";
+import { typedArrayKind } from "ext:wasmcap_runtime/prelude.js";
+
+const { ArrayIsArray, Int32Array, SafeMap, String, TypeError, TypedArrayPrototypeGetLength, Error, JSONStringify } =
+  primordials;
 
 let guest; // instantiated on first use, then reused: its arena is reset per call
 
 export function twoSum(nums, target) {
-  checkArgs(nums, target);
-  const len = nums.length;
+  // Read every number once, into an Int32Array of our own: a getter or Proxy cannot show the
+  // check one value and the guest another.
+  const values = int32s(nums, target);
+  const len = TypedArrayPrototypeGetLength(values);
   if (len < 2) return null;
   guest ??= Guest.instantiate("twosum");
   return guest.withArena((g) => {
-    const numsPtr = g.copyInInt32(nums);
+    const numsPtr = g.copyIn(values);
     const pairPtr = g.alloc(8);
     const status = g.exports.twosum(numsPtr, len, target, pairPtr);
     if (status === 0) return null;
@@ -26,10 +33,10 @@ export function twoSum(nums, target) {
 }
 
 export function twoSumJs(nums, target) {
-  checkArgs(nums, target);
-  const firstIndex = new Map(); // value -> first index it was seen at
-  for (let j = 0; j < nums.length; j++) {
-    const n = nums[j];
+  const values = int32s(nums, target);
+  const firstIndex = new SafeMap(); // value -> first index it was seen at
+  for (let j = 0; j < TypedArrayPrototypeGetLength(values); j++) {
+    const n = values[j];
     const i = firstIndex.get(target - n); // exact: |target - n| < 2^33
     if (i !== undefined) return [i, j];
     if (!firstIndex.has(n)) firstIndex.set(n, j);
@@ -37,15 +44,22 @@ export function twoSumJs(nums, target) {
   return null;
 }
 
-function checkArgs(nums, target) {
+// The numbers, checked, as an Int32Array (nums itself if it is one).
+function int32s(nums, target) {
   if (!isInt32(target)) throw new TypeError(`target must be an int32, got ${describeNumber(target)}`);
-  if (nums instanceof Int32Array) return;
-  if (!Array.isArray(nums)) {
+  if (typedArrayKind(nums) === "Int32Array") return nums;
+  if (!ArrayIsArray(nums)) {
     throw new TypeError(`nums must be an Int32Array or an array of int32 numbers, got ${describe(nums)}`);
   }
-  for (let i = 0; i < nums.length; i++) {
-    if (!isInt32(nums[i])) throw new TypeError(`nums[${i}] must be an int32, got ${describeNumber(nums[i])}`);
+  const len = nums.length;
+  if (!(len >= 0 && len <= 0x7fffffff)) throw new TypeError(`nums has an invalid length ${String(len)}`);
+  const values = new Int32Array(len);
+  for (let i = 0; i < len; i++) {
+    const n = nums[i];
+    if (!isInt32(n)) throw new TypeError(`nums[${i}] must be an int32, got ${describeNumber(n)}`);
+    values[i] = n;
   }
+  return values;
 }
 
 function isInt32(value) {
@@ -55,6 +69,6 @@ function isInt32(value) {
 function describeNumber(value) {
   if (typeof value === "number") return String(value);
   if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "string") return `string ${JSON.stringify(value)}`;
+  if (typeof value === "string") return `string ${JSONStringify(value)}`;
   return describe(value);
 }

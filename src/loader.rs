@@ -6,26 +6,15 @@ use std::path::{Path, PathBuf};
 use deno_core::{
     ModuleLoadOptions, ModuleLoadReferrer, ModuleLoadResponse, ModuleLoader, ModuleSource,
     ModuleSourceCode, ModuleSpecifier, ModuleType, RequestedModuleType, ResolutionKind,
-    FastStaticString, ascii_str_include, resolve_import,
+    resolve_import,
 };
 use deno_error::JsErrorBox;
 
-/// The `wasmcap:` modules scripts may import, embedded in the binary.
-const PUBLIC_MODULES: &[(&str, FastStaticString)] = &[
-    ("wasmcap:guest", ascii_str_include!("../js/guest.js")),
-    ("wasmcap:monocypher", ascii_str_include!("../js/monocypher.js")),
-    ("wasmcap:twosum", ascii_str_include!("../js/twosum.js")),
-    ("wasmcap:fs", ascii_str_include!("../js/fs.js")),
-];
-
-/// The bridge from the `wasmcap:` modules to the runtime's ops (randomness, guest blobs).
-/// Only `wasmcap:` modules may import it.
-const INTERNAL_MODULE: (&str, FastStaticString) =
-    ("wasmcap:internal", ascii_str_include!("../js/internal.js"));
-
-/// Names of the public `wasmcap:` modules, for help texts and the REPL.
+/// Names of the public `wasmcap:` modules, for help texts and the REPL. They live in the
+/// startup snapshot and deno_core builds them on import (see src/ops/mod.rs): this loader
+/// only resolves their names.
 pub fn public_module_names() -> impl Iterator<Item = &'static str> {
-    PUBLIC_MODULES.iter().map(|(name, _)| *name)
+    crate::ops::PUBLIC_MODULES.iter().copied()
 }
 
 pub struct WasmcapLoader {
@@ -74,26 +63,30 @@ impl ModuleLoader for WasmcapLoader {
         } else {
             referrer
         };
-        if let Some(name) = specifier.strip_prefix("wasmcap:") {
-            let known = PUBLIC_MODULES.iter().any(|(n, _)| *n == specifier);
-            if specifier == INTERNAL_MODULE.0 && !referrer.starts_with("wasmcap:") {
-                return Err(JsErrorBox::type_error(
-                    "wasmcap:internal is private to the wasmcap: modules; import wasmcap:monocypher, wasmcap:twosum or wasmcap:guest instead",
-                ));
-            }
-            if !known && specifier != INTERNAL_MODULE.0 {
-                let names: Vec<_> = public_module_names().collect();
-                return Err(JsErrorBox::type_error(format!(
+        // URL schemes are case-insensitive: `WASMCAP:x` is `wasmcap:x`, and gets the same check.
+        if specifier.get(..8).is_some_and(|scheme| scheme.eq_ignore_ascii_case("wasmcap:")) {
+            let name = &specifier[8..];
+            return match public_module_names().find(|known| known[8..] == *name) {
+                Some(known) => ModuleSpecifier::parse(known).map_err(JsErrorBox::from_err),
+                None => Err(JsErrorBox::type_error(format!(
                     "unknown module 'wasmcap:{name}' imported from {}; available: {}",
                     display_specifier(referrer),
-                    names.join(", ")
-                )));
-            }
-            return ModuleSpecifier::parse(specifier).map_err(JsErrorBox::from_err);
+                    public_module_names().collect::<Vec<_>>().join(", ")
+                ))),
+            };
         }
-        resolve_import(specifier, referrer).map_err(|e| {
+        let resolved = resolve_import(specifier, referrer).map_err(|e| {
             JsErrorBox::type_error(format!("{e} (imported from {})", display_specifier(referrer)))
-        })
+        })?;
+        // A relative specifier cannot make a wasmcap: URL (no wasmcap: module imports one), but
+        // whatever resolves to one must be a known name.
+        if resolved.scheme() == "wasmcap" && !public_module_names().any(|known| known == resolved.as_str()) {
+            return Err(JsErrorBox::type_error(format!(
+                "unknown module '{resolved}' imported from {}",
+                display_specifier(referrer)
+            )));
+        }
+        Ok(resolved)
     }
 
     fn load(
@@ -116,19 +109,9 @@ impl WasmcapLoader {
         let from = maybe_referrer
             .map(|r| format!(" (imported from {})", display_specifier(r.specifier.as_str())))
             .unwrap_or_default();
+        // Known wasmcap: modules never get here (deno_core builds them from the snapshot).
         if specifier.scheme() == "wasmcap" {
-            let source = PUBLIC_MODULES
-                .iter()
-                .chain(std::iter::once(&INTERNAL_MODULE))
-                .find(|(n, _)| *n == specifier.as_str())
-                .map(|(_, s)| *s)
-                .ok_or_else(|| JsErrorBox::type_error(format!("unknown module '{specifier}'{from}")))?;
-            return Ok(ModuleSource::new(
-                ModuleType::JavaScript,
-                ModuleSourceCode::String(source.into()),
-                specifier,
-                None,
-            ));
+            return Err(JsErrorBox::type_error(format!("unknown module '{specifier}'{from}")));
         }
         if specifier.scheme() != "file" {
             return Err(JsErrorBox::new(

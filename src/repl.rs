@@ -95,11 +95,11 @@ _ is the last result and _error the last thrown error. Top-level await works, an
 may be declared again. Keys: Tab completes, Up/Down and Ctrl+R search history, Ctrl+C clears
 the input or interrupts a running evaluation, Ctrl+D exits.";
 
-/// The REPL's own JavaScript, run once in every fresh runtime before any user input. It keeps
-/// `_`/`_error` and exposes a frozen hook object the host calls through the inspector.
+/// The REPL's own JavaScript, run once in every fresh runtime before any user input, with the
+/// prelude's `inspect` (see `Runtime::call_with_inspect`). It keeps `_`/`_error` and exposes a
+/// frozen hook object the host calls through the inspector.
 const HOOKS_JS: &str = r#"
-(() => {
-  const { inspect } = globalThis[Symbol.for("wasmcap.internal")];
+((inspect) => {
   const { defineProperty } = Object;
   const ErrorClass = Error;
   let lastValue;
@@ -166,8 +166,7 @@ const HOOKS_JS: &str = r#"
     },
   };
   defineProperty(globalThis, Symbol.for("wasmcap.repl"), { value: Object.freeze(hooks) });
-  return hooks;
-})();
+})
 "#;
 
 /// Lists the property names of a value and its prototype chain, for completion after a `.`.
@@ -530,6 +529,7 @@ impl Session {
             output: output.clone(),
             ..Default::default()
         })?;
+        runtime.call_with_inspect(HOOKS_JS).map_err(|e| anyhow!("the REPL's setup script failed: {e:#}"))?;
         let mut inspector = InspectorClient::connect(&mut runtime);
         inspector.call("Runtime.enable", json!({}))?;
         let context_id = inspector
@@ -539,7 +539,11 @@ impl Session {
             .ok_or_else(|| anyhow!("the inspector reported no execution context"))?;
         let hooks = inspector.call(
             "Runtime.evaluate",
-            json!({ "expression": HOOKS_JS, "contextId": context_id, "objectGroup": "wasmcap-repl-hooks" }),
+            json!({
+                "expression": "globalThis[Symbol.for('wasmcap.repl')]",
+                "contextId": context_id,
+                "objectGroup": "wasmcap-repl-hooks",
+            }),
         )?;
         if let Some(details) = hooks.get("exceptionDetails") {
             bail!("the REPL's setup script failed: {}", exception_text(details));

@@ -122,8 +122,9 @@ pub struct Runtime {
     stopped: StopSignal,
     /// ArrayBuffer memory held, against `max_heap_mb`.
     array_buffers: Arc<Budget>,
-    /// The prelude's `inspect` for printing a value as `console.log` would (`eval`).
-    inspect_for_print: v8::Global<v8::Function>,
+    /// The prelude's functions that only the host calls (js/prelude.js `start`): held here,
+    /// never on anything a script can reach.
+    host_hooks: v8::Global<v8::Object>,
 }
 
 impl Runtime {
@@ -174,14 +175,12 @@ impl Runtime {
         let hooks = js
             .execute_script("ext:wasmcap_runtime/start.js", "__wasmcapStart()")
             .map_err(|e| anyhow!("the runtime failed to start: {}", format_js_error(&e)))?;
-        let inspect_for_print = {
+        let host_hooks = {
             deno_core::scope!(scope, &mut js);
             let hooks = v8::Local::new(scope, hooks);
-            let hooks = v8::Local::<v8::Object>::try_from(hooks).map_err(|_| anyhow!("the prelude gave no hooks"))?;
-            let key = v8::String::new(scope, "inspectForPrint").ok_or_else(|| anyhow!("out of memory"))?;
-            let inspect = hooks.get(scope, key.into()).ok_or_else(|| anyhow!("the prelude gave no inspect"))?;
-            let inspect = v8::Local::<v8::Function>::try_from(inspect).map_err(|_| anyhow!("the prelude gave no inspect"))?;
-            v8::Global::new(scope, inspect)
+            let hooks = v8::Local::<v8::Object>::try_from(hooks)
+                .map_err(|_| anyhow!("the runtime failed to start: the prelude returned no host hooks"))?;
+            v8::Global::new(scope, hooks)
         };
         let mut runtime = Runtime {
             js,
@@ -191,7 +190,7 @@ impl Runtime {
             owns_process: options.owns_process,
             stopped,
             array_buffers,
-            inspect_for_print,
+            host_hooks,
         };
         runtime.watch_heap();
         Ok(runtime)
@@ -440,10 +439,11 @@ impl Runtime {
 
     /// Prints `value` as `console.log` would, to the runtime's stdout.
     fn print_inspected(&mut self, value: v8::Global<v8::Value>) {
+        let Ok(inspect) = self.host_hook("inspectForPrint") else { return };
         let text = {
             deno_core::scope!(scope, &mut self.js);
             v8::tc_scope!(let scope, scope);
-            let inspect = v8::Local::new(scope, &self.inspect_for_print);
+            let inspect = v8::Local::new(scope, inspect);
             let value = v8::Local::new(scope, value);
             let undefined = v8::undefined(scope).into();
             inspect.call(scope, undefined, &[value]).map(|text| text.to_rust_string_lossy(scope))
@@ -451,6 +451,39 @@ impl Runtime {
         if let Some(text) = text {
             self.output.write(false, format!("{text}\n").as_bytes());
         }
+    }
+
+    /// One of the prelude's host-only functions (`inspect`, `inspectForPrint`).
+    fn host_hook(&mut self, name: &str) -> anyhow::Result<v8::Global<v8::Function>> {
+        deno_core::scope!(scope, &mut self.js);
+        let hooks = v8::Local::new(scope, &self.host_hooks);
+        let key = v8::String::new(scope, name).ok_or_else(|| anyhow!("no host hook {name}"))?;
+        let hook = hooks.get(scope, key.into()).ok_or_else(|| anyhow!("no host hook {name}"))?;
+        let hook = v8::Local::<v8::Function>::try_from(hook).map_err(|_| anyhow!("no host hook {name}"))?;
+        Ok(v8::Global::new(scope, hook))
+    }
+
+    /// Evaluates `function_source` (a function expression, host code: not a script's) and calls
+    /// it with the prelude's `inspect`, which scripts cannot reach: how the REPL installs hooks
+    /// that print values as `console.log` does.
+    pub fn call_with_inspect(&mut self, function_source: &'static str) -> anyhow::Result<()> {
+        let inspect = self.host_hook("inspect")?;
+        let function = self
+            .js
+            .execute_script("<wasmcap>", function_source)
+            .map_err(|e| anyhow!("{}", format_js_error(&e)))?;
+        deno_core::scope!(scope, &mut self.js);
+        v8::tc_scope!(let scope, scope);
+        let function = v8::Local::new(scope, function);
+        let function = v8::Local::<v8::Function>::try_from(function)
+            .map_err(|_| anyhow!("the host code is not a function expression"))?;
+        let inspect = v8::Local::new(scope, inspect);
+        let undefined = v8::undefined(scope).into();
+        if function.call(scope, undefined, &[inspect.into()]).is_none() {
+            let message = scope.exception().map(|e| e.to_rust_string_lossy(scope)).unwrap_or_default();
+            return Err(anyhow!("the host code threw: {message}"));
+        }
+        Ok(())
     }
 
     /// Whether the script called `process.exit()`, and the exit code it asked for.
