@@ -317,3 +317,36 @@ async fn ten_thousand_calls_keep_memory_flat_and_dropping_ends_the_threads() {
     let left = extension_threads();
     assert!(ours.iter().all(|tid| !left.contains(tid)), "threads {ours:?} outlived their extension");
 }
+
+/// examples/plugin_host.rs, as a user runs it.
+#[test]
+fn the_plugin_host_example_passes_lines_through_every_plugin_and_survives_bad_ones() {
+    let plugins = Plugins::new(&[
+        ("10-upper.js", "export async function transform(line) { await null; return line.toUpperCase(); }"),
+        ("20-picky.js", "export function transform(line) { if (line.includes('BAD')) throw new RangeError('no bad lines'); return line; }"),
+        ("30-spin.js", "export const transform = (line) => { if (line === 'SPIN') for (;;) {} return line; };"),
+        ("40-leak.js", "const kept = []; export const transform = (line) => { if (line === 'LEAK') for (;;) kept.push({ line, n: kept.length }); return line; };"),
+        ("50-mark.js", "let n = 0; export const transform = (line) => `${line} #${++n}`;"),
+        ("notes.txt", "not a plugin"),
+    ]);
+    let exe = std::path::Path::new(env!("CARGO_BIN_EXE_wasmcap")).with_file_name("examples").join("plugin_host");
+    let mut child = std::process::Command::new(&exe)
+        .args(["--timeout-ms", "1000", "--max-heap", "16"])
+        .arg(plugins.0.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e}", exe.display()));
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"hello\nbad one\nspin\nleak\nend\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{stderr}");
+    assert_eq!(stdout, "HELLO #1\nBAD ONE #2\nSPIN #3\nLEAK #4\nEND #5\n");
+    assert_eq!(
+        stderr,
+        "plugin 20-picky: RangeError: no bad lines\nplugin 30-spin: timed out\nplugin 40-leak: out of memory\n"
+    );
+}

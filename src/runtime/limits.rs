@@ -222,6 +222,9 @@ fn page_size() -> u64 {
 pub struct Budget {
     used: AtomicUsize,
     limit: usize,
+    /// Set when a request was refused, until the heap-limit callback reads it: V8 runs its
+    /// last-resort collection (and so that callback) before it gives up on the request.
+    refused: AtomicBool,
 }
 
 impl Budget {
@@ -229,10 +232,19 @@ impl Budget {
         self.used.load(Ordering::Relaxed)
     }
 
+    /// Whether an ArrayBuffer was refused since the last call: if so, V8 is near its heap
+    /// limit because of that request, not because the heap is full.
+    pub fn take_refusal(&self) -> bool {
+        self.refused.swap(false, Ordering::Relaxed)
+    }
+
     fn reserve(&self, len: usize) -> bool {
         let mut used = self.used.load(Ordering::Relaxed);
         loop {
-            let Some(next) = used.checked_add(len).filter(|&n| n <= self.limit) else { return false };
+            let Some(next) = used.checked_add(len).filter(|&n| n <= self.limit) else {
+                self.refused.store(true, Ordering::Relaxed);
+                return false;
+            };
             match self.used.compare_exchange_weak(used, next, Ordering::Relaxed, Ordering::Relaxed) {
                 Ok(_) => return true,
                 Err(now) => used = now,
@@ -253,7 +265,7 @@ pub struct CountingAllocator;
 impl CountingAllocator {
     /// An allocator with `limit` bytes (`usize::MAX`: unlimited) and a handle on its count.
     pub fn new(limit: usize) -> (v8::UniqueRef<v8::Allocator>, Arc<Budget>) {
-        let budget = Arc::new(Budget { used: AtomicUsize::new(0), limit });
+        let budget = Arc::new(Budget { used: AtomicUsize::new(0), limit, refused: AtomicBool::new(false) });
         static VTABLE: v8::RustAllocatorVtable<Budget> = v8::RustAllocatorVtable {
             allocate: allocate_zeroed,
             allocate_uninitialized,

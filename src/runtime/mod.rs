@@ -201,15 +201,13 @@ impl Runtime {
     fn watch_heap(&mut self) {
         let Some(limit_mb) = self.max_heap_mb else { return };
         let isolate = self.js.v8_isolate().thread_safe_handle();
-        // SAFETY: the callback runs on the isolate's own thread while it lives.
-        let raw = unsafe { self.js.v8_isolate().as_raw_isolate_ptr() };
         let stopped = self.stopped.clone();
+        let array_buffers = self.array_buffers.clone();
         self.js.add_near_heap_limit_callback(move |current, _initial| {
             // V8 also calls this in its last-resort collection before it gives up on an
             // ArrayBuffer the budget refused; the heap itself is not full then, and the script
             // gets a RangeError instead.
-            let used = unsafe { v8::Isolate::from_raw_isolate_ptr(raw) }.get_heap_statistics().used_heap_size();
-            if used < current / 4 * 3 {
+            if array_buffers.take_refusal() {
                 return current;
             }
             stopped.stop(Stopped::OutOfMemory { limit_mb }, &isolate);
