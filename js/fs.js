@@ -1,13 +1,19 @@
 // wasmcap:fs -- file access of bytes, for scripts run with --allow-read / --allow-write:
-// whole files, and chunks for files larger than memory (examples/encrypt-file.js).
-// Anything outside the grant throws a PermissionDenied error that names the path and the
-// flag to pass. Paths are relative to the current directory. Synchronous.
+// whole files, chunks for files larger than memory (examples/encrypt-file.js), and
+// directories. Anything outside the grant throws a PermissionDenied error that names the
+// path and the flag to pass; symbolic links are never followed out of a granted directory.
+// Paths are relative to the current directory, at most 4096 bytes. Synchronous.
 import {
   appendFile as appendBytes,
+  mkdir as makeDir,
   NotFound,
   PermissionDenied,
+  readDir as listDir,
   readFile as readBytes,
   readFileChunk as readChunk,
+  remove as removePath,
+  rename as renamePath,
+  stat as statPath,
   writeFile as writeBytes,
 } from "wasmcap:internal";
 
@@ -41,6 +47,62 @@ export function readFileChunk(path, offset, length) {
 // Appends `bytes` (a Uint8Array, or a string written as UTF-8) to the file, creating it.
 export function appendFile(path, bytes) {
   appendBytes(checkPath(path, "appendFile"), checkBytes(bytes, "appendFile"));
+}
+
+// Creates a directory; with { recursive: true }, its missing parents too (and no error if
+// it exists). Needs --allow-write.
+export function mkdir(path, options) {
+  const { recursive } = checkOptions(options, "mkdir", ["recursive"]);
+  makeDir(checkPath(path, "mkdir"), recursive);
+}
+
+// The directory's entries, sorted by name: [{ name, isFile, isDirectory, isSymlink }]
+// (a symbolic link is reported as one, not followed). Needs --allow-read.
+export function readDir(path) {
+  const entries = listDir(checkPath(path, "readDir"));
+  return entries.map(([name, kind]) => ({ name, isFile: kind === 0, isDirectory: kind === 1, isSymlink: kind === 2 }));
+}
+
+// { size, isFile, isDirectory, isSymlink, mtimeMs } of the name itself: like lstat, a
+// symbolic link at the end of the path is described, not followed. Needs --allow-read.
+export function stat(path) {
+  const [size, kind, mtimeMs] = statPath(checkPath(path, "stat"));
+  return { size, isFile: kind === 0, isDirectory: kind === 1, isSymlink: kind === 2, mtimeMs };
+}
+
+// Removes a file, a symbolic link (not its target) or an empty directory; with
+// { recursive: true }, a directory and everything in it. Needs --allow-write.
+export function remove(path, options) {
+  const { recursive } = checkOptions(options, "remove", ["recursive"]);
+  removePath(checkPath(path, "remove"), recursive);
+}
+
+// Moves `from` to `to` (replacing a file there). Needs --allow-write for both.
+export function rename(from, to) {
+  renamePath(checkPath(from, "rename"), checkPath(to, "rename"));
+}
+
+// An options object: undefined, or a plain object with only `keys`, each boolean.
+function checkOptions(options, fn, keys) {
+  if (options === undefined) return { recursive: false };
+  const proto = options === null || typeof options !== "object" ? undefined : Object.getPrototypeOf(options);
+  if (proto !== Object.prototype && proto !== null) {
+    throw new TypeError(`${fn}: options must be a plain object with the keys ${keys.join(", ")}, got ${describe(options)}`);
+  }
+  const result = {};
+  for (const key of Reflect.ownKeys(options)) {
+    if (!keys.includes(key)) {
+      throw new TypeError(`${fn}: unknown option ${typeof key === "symbol" ? key.toString() : `'${key}'`}; accepted: ${keys.join(", ")}`);
+    }
+  }
+  for (const key of keys) {
+    const value = options[key];
+    if (value !== undefined && typeof value !== "boolean") {
+      throw new TypeError(`${fn}: option '${key}' must be a boolean, got ${describe(value)}`);
+    }
+    result[key] = value === true;
+  }
+  return result;
 }
 
 function checkPath(path, fn) {

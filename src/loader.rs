@@ -29,15 +29,54 @@ pub fn public_module_names() -> impl Iterator<Item = &'static str> {
 }
 
 pub struct WasmcapLoader {
-    /// Local modules must live under this directory (the main script's own)...
-    root: PathBuf,
-    /// ...or be readable under `--allow-read`.
+    /// Local modules may come from this directory tree (the main script's own); `None` for
+    /// code without a file of its own (stdin, `eval`, the REPL): those import files only
+    /// under `--allow-read`.
+    tree: Option<crate::permissions::Root>,
+    /// Where relative imports of code without a file resolve from (the current directory).
+    base: PathBuf,
+    /// Modules outside the tree, and every JSON module, need this grant.
     read: crate::permissions::Grant,
 }
 
 impl WasmcapLoader {
-    pub fn new(root: PathBuf, read: crate::permissions::Grant) -> Self {
-        WasmcapLoader { root, read }
+    pub fn new(tree: Option<PathBuf>, base: PathBuf, read: crate::permissions::Grant) -> Self {
+        let tree = tree.map(|given| {
+            let given = crate::permissions::normalize(&base, &given);
+            let real = given.canonicalize().unwrap_or_else(|_| given.clone());
+            crate::permissions::Root { given, real }
+        });
+        WasmcapLoader { tree, base, read }
+    }
+}
+
+/// The largest module file wasmcap loads (64 MiB).
+const MAX_MODULE_BYTES: u64 = 64 << 20;
+
+/// The only import attribute there is: `type`, and its only value, `"json"`. Anything else
+/// (`type: "text"`, `type: "bytes"`, unknown keys) is refused before anything is loaded.
+pub fn validate_import_attributes(
+    scope: &mut deno_core::v8::PinScope,
+    attributes: &std::collections::HashMap<String, String>,
+    context: &deno_core::ImportAttributesContext,
+) {
+    let mut keys: Vec<&String> = attributes.keys().collect();
+    keys.sort();
+    let problem = keys.iter().find_map(|key| match (key.as_str(), attributes[*key].as_str()) {
+        ("type", "json") => None,
+        ("type", other) => Some(format!("import type \"{other}\" is not supported (only \"json\")")),
+        (other, _) => Some(format!("import attribute \"{other}\" is not supported (only type: \"json\")")),
+    });
+    if let Some(problem) = problem {
+        let message = format!(
+            "{problem}: '{}' imported from {}{}",
+            context.specifier,
+            display_specifier(&context.referrer),
+            context.format_location()
+        );
+        let message = deno_core::v8::String::new(scope, &message).unwrap_or_else(|| deno_core::v8::String::empty(scope));
+        let exception = deno_core::v8::Exception::type_error(scope, message);
+        scope.throw_exception(exception);
     }
 }
 
@@ -64,10 +103,11 @@ impl ModuleLoader for WasmcapLoader {
         referrer: &str,
         _kind: ResolutionKind,
     ) -> Result<ModuleSpecifier, JsErrorBox> {
-        // Code evaluated by the REPL has no referrer: resolve as if from a file in the root.
+        // Code evaluated by the REPL has no referrer, `eval`'s is not a URL: resolve as if
+        // from a file in the current directory.
         let repl_referrer;
-        let referrer = if referrer.is_empty() {
-            repl_referrer = ModuleSpecifier::from_file_path(self.root.join("$repl.js"))
+        let referrer = if ModuleSpecifier::parse(referrer).is_err() {
+            repl_referrer = ModuleSpecifier::from_file_path(self.base.join("$repl.js"))
                 .map(String::from)
                 .unwrap_or_default();
             repl_referrer.as_str()
@@ -141,42 +181,72 @@ impl WasmcapLoader {
         let path = specifier
             .to_file_path()
             .map_err(|_| JsErrorBox::type_error(format!("invalid file URL '{specifier}'{from}")))?;
-        let path = crate::permissions::resolve(&self.root, &path);
-        if !path.starts_with(&self.root) && !self.read.allows(&path) {
-            return Err(JsErrorBox::new(
-                "PermissionDenied",
-                format!(
-                    "cannot import '{}'{from}: scripts may import modules only from their own directory tree ({}) or paths granted by --allow-read",
-                    display_path(&path),
-                    display_path(&self.root)
-                ),
-            ));
+        let path = crate::permissions::normalize(&self.base, &path);
+        if path.as_os_str().len() > crate::permissions::MAX_PATH_BYTES {
+            return Err(JsErrorBox::type_error(format!(
+                "cannot import a path of {} bytes{from}: the limit is {} bytes (PATH_MAX)",
+                path.as_os_str().len(),
+                crate::permissions::MAX_PATH_BYTES
+            )));
         }
-        let code = std::fs::read(&path).map_err(|e| {
-            let what = if e.kind() == std::io::ErrorKind::NotFound {
-                "module not found".to_string()
-            } else {
-                e.to_string()
-            };
-            JsErrorBox::new("NotFound", format!("{what}: '{}'{from}", display_path(&path)))
-        })?;
+        let shown = display_path(&path);
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        let is_main = maybe_referrer.is_none();
         let module_type = match (&options.requested_module_type, is_json) {
             (RequestedModuleType::Json, true) => ModuleType::Json,
             (RequestedModuleType::Json, false) => {
                 return Err(JsErrorBox::type_error(format!(
-                    "'{}' is not a .json file but was imported with type: \"json\"",
-                    display_path(&path)
+                    "'{shown}' is not a .json file but was imported with type: \"json\""
                 )));
             }
-            (_, true) => {
-                return Err(JsErrorBox::type_error(format!(
-                    "'{}' is JSON: import it with {{ type: \"json\" }}",
-                    display_path(&path)
-                )));
+            (RequestedModuleType::None, true) => {
+                return Err(JsErrorBox::type_error(format!("'{shown}' is JSON: import it with {{ type: \"json\" }}")));
             }
-            _ => ModuleType::JavaScript,
+            (RequestedModuleType::None, false) => ModuleType::JavaScript,
+            (other, _) => {
+                return Err(JsErrorBox::type_error(format!("cannot import '{shown}'{from} as {other}: only JavaScript and JSON modules exist")));
+            }
         };
+        // Imports are code: a file that is not named as JavaScript is never run as such (its
+        // text would reach the script through error messages). The main script may be any file.
+        let is_code = path.extension().is_some_and(|e| e == "js" || e == "mjs");
+        if module_type == ModuleType::JavaScript && !is_code && !is_main {
+            return Err(JsErrorBox::type_error(format!(
+                "cannot import '{shown}'{from}: only .js and .mjs files are JavaScript modules"
+            )));
+        }
+        // JavaScript from the script's own tree; everything else, JSON above all (it is data),
+        // only under --allow-read.
+        let in_tree = match (&module_type, &self.tree) {
+            (ModuleType::JavaScript, Some(tree)) => {
+                crate::permissions::Grant::Paths(vec![tree.clone()]).locate(&path)
+            }
+            _ => None,
+        };
+        let target = in_tree.or_else(|| self.read.locate(&path)).ok_or_else(|| {
+            let rule = match (&module_type, &self.tree) {
+                (ModuleType::Json, _) => "JSON modules are data: they are read only under --allow-read".to_string(),
+                (_, Some(tree)) => format!(
+                    "scripts may import modules only from their own directory tree ({}) or paths granted by --allow-read",
+                    display_path(&tree.given)
+                ),
+                (_, None) => "code from stdin, eval or the REPL may import files only under --allow-read".to_string(),
+            };
+            JsErrorBox::new("PermissionDenied", format!("cannot import '{shown}'{from}: {rule}; run with --allow-read={shown}"))
+        })?;
+        let code = read_module(&target).map_err(|e| {
+            use std::io::ErrorKind;
+            let why = match e.kind() {
+                ErrorKind::NotFound => return JsErrorBox::new("NotFound", format!("module not found: '{shown}'{from}")),
+                _ if crate::permissions::is_escape(&e) => {
+                    "it leads out of its directory (through a symbolic link)".to_string()
+                }
+                _ if e.raw_os_error() == Some(libc::ELOOP) => "it is a symbolic link, which is not followed here".to_string(),
+                _ => e.to_string(),
+            };
+            let class = if e.kind() == ErrorKind::PermissionDenied { "PermissionDenied" } else { "Error" };
+            JsErrorBox::new(class, format!("cannot import '{shown}'{from}: {why}"))
+        })?;
         Ok(ModuleSource::new(
             module_type,
             ModuleSourceCode::Bytes(code.into_boxed_slice().into()),
@@ -184,4 +254,19 @@ impl WasmcapLoader {
             None,
         ))
     }
+}
+
+/// A module file's bytes: a regular file (a FIFO or device could hang or never end), at
+/// most `MAX_MODULE_BYTES`, opened beneath its tree or grant like every wasmcap:fs access.
+fn read_module(target: &crate::permissions::Target) -> std::io::Result<Vec<u8>> {
+    let mut file = target.place()?.open_read()?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a directory" } else { "not a regular file (a FIFO, device or socket)" };
+        return Err(std::io::Error::other(format!("it is {what}")));
+    }
+    if meta.len() > MAX_MODULE_BYTES {
+        return Err(std::io::Error::other(format!("it is larger than {MAX_MODULE_BYTES} bytes")));
+    }
+    crate::permissions::read_bounded(&mut file, MAX_MODULE_BYTES)
 }
