@@ -191,7 +191,8 @@ impl WasmcapLoader {
         }
         let shown = display_path(&path);
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        let is_main = maybe_referrer.is_none();
+        // deno_core loads the main module, and the root of each dynamic import, with no referrer.
+        let is_main = maybe_referrer.is_none() && !options.is_dynamic_import;
         let module_type = match (&options.requested_module_type, is_json) {
             (RequestedModuleType::Json, true) => ModuleType::Json,
             (RequestedModuleType::Json, false) => {

@@ -26,7 +26,9 @@ fn run_relative_imports_across_directories() {
 fn run_json_import_with_attribute() {
     let s = Scratch::new();
     s.write("data.json", r#"{"n": 7}"#);
-    let out = ok(s.script("import data from './data.json' with { type: 'json' }; console.log(data.n);"));
+    s.write("main.js", "import data from './data.json' with { type: 'json' }; console.log(data.n);");
+    // JSON modules are data: they need a read grant (tests/hostile/imports.rs has the rest).
+    let out = ok(s.run(&["run", "--allow-read=data.json", "main.js"], ""));
     assert_eq!(out, "7\n");
 }
 
