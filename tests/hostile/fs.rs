@@ -769,6 +769,7 @@ fn fuzz_every_fs_function_with_grants_on_a_hostile_tree() {
     let scripts: u32 = std::env::var("FUZZ_SCRIPTS").ok().and_then(|n| n.parse().ok()).unwrap_or(24);
     let mut runner = TestRunner::new(Config { cases: scripts, failure_persistence: None, ..Config::default() });
     let total = std::sync::atomic::AtomicUsize::new(0);
+    let succeeded = std::sync::atomic::AtomicUsize::new(0);
     runner
         .run(&vec(call_strategy(), 30), |calls| {
             let s = Scratch::new();
@@ -803,8 +804,13 @@ fn fuzz_every_fs_function_with_grants_on_a_hostile_tree() {
             let beside: Vec<String> = listing(s.path()).into_iter().filter(|n| n != "granted").collect();
             prop_assert_eq!(beside, vec!["main.js", "outside"], "a file appeared beside the grant");
             total.fetch_add(calls.len(), Ordering::Relaxed);
+            succeeded.fetch_add(summary["ok"].as_u64().unwrap() as usize, Ordering::Relaxed);
             Ok(())
         })
         .unwrap();
-    eprintln!("fs fuzz: {} calls in {scripts} scripts: nothing outside the grant changed", total.load(Ordering::Relaxed));
+    eprintln!(
+        "fs fuzz: {} calls ({} succeeded) in {scripts} scripts: nothing outside the grant changed",
+        total.load(Ordering::Relaxed),
+        succeeded.load(Ordering::Relaxed)
+    );
 }
