@@ -265,3 +265,34 @@ fn an_overlong_import_path_is_refused_quickly() {
     assert!(lines[0].contains("the limit is 4096 bytes (PATH_MAX)"), "{}", lines[0]);
     assert_eq!(lines[50], "true");
 }
+
+#[test]
+fn a_parse_error_in_an_imported_file_names_a_position_not_a_token() {
+    let s = home_like();
+    s.write("bad.js", "export const a = 1;\nconst x = 1 SECRET_TOKEN_abc;\n");
+    s.write("bad.json", "{\"a\": 1,\n \"token\": SECRET_VALUE_xyz}");
+    s.write("good.js", "export const fine = 1;");
+    let out = run(
+        &s,
+        &["--allow-read=bad.json"],
+        r#"
+        await attempt("js", "./bad.js");
+        await attempt("json", "./bad.json", { with: { type: "json" } });
+        await attempt("good", "./good.js");
+        "#,
+    );
+    assert_eq!(
+        out,
+        "js: TypeError: 'bad.js' is not valid JavaScript (line 2, column 13)\n\
+         json: TypeError: 'bad.json' is not valid JSON\n\
+         good: ok [\"fine\"]\n"
+    );
+    s.write("main.js", "import './bad.js';");
+    let run = run_bounded(s.path(), &["run", "main.js"], "", LIMIT);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr, "error: 'bad.js' (imported from main.js) is not valid JavaScript (line 2, column 13)\n");
+    // The main script is the user's own: V8's own message, which helps them, is kept.
+    s.write("main.js", "const x = 1 OWN_TOKEN;");
+    let run = run_bounded(s.path(), &["run", "main.js"], "", LIMIT);
+    assert!(run.stderr.contains("Unexpected identifier 'OWN_TOKEN'"), "{}", run.stderr);
+}
