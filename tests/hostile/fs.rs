@@ -690,9 +690,15 @@ fn path_strategy() -> impl Strategy<Value = String> {
         10 => (0..PARTS.len()).prop_map(|i| PARTS[i].to_string()),
         1 => prop_oneof![Just(long_part(255)), Just(long_part(256)), Just(long_part(5000))],
     ];
-    (vec(part, 1..6), any::<bool>(), any::<bool>()).prop_map(|(parts, absolute, double)| {
-        let joined = parts.join(if double { "//" } else { "/" });
-        if absolute { format!("$ROOT/{joined}") } else { joined }
+    // Mostly inside the grant (so that calls succeed and change the tree), sometimes not.
+    let prefix = prop_oneof![
+        7 => Just("granted/"),
+        1 => Just(""),
+        1 => Just("$ROOT/granted/"),
+        1 => Just("$ROOT/"),
+    ];
+    (prefix, vec(part, 0..5), any::<bool>()).prop_map(|(prefix, parts, double)| {
+        format!("{prefix}{}", parts.join(if double { "//" } else { "/" }))
     })
 }
 
