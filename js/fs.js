@@ -84,7 +84,7 @@ export function rename(from, to) {
 
 // An options object: undefined, or a plain object with only `keys`, each boolean.
 function checkOptions(options, fn, keys) {
-  if (options === undefined) return { recursive: false };
+  if (options === undefined) return Object.fromEntries(keys.map((key) => [key, false]));
   const proto = options === null || typeof options !== "object" ? undefined : Object.getPrototypeOf(options);
   if (proto !== Object.prototype && proto !== null) {
     throw new TypeError(`${fn}: options must be a plain object with the keys ${keys.join(", ")}, got ${describe(options)}`);

@@ -50,23 +50,45 @@ fn place(target: &Target, path: &str, verb: &str, access: Access) -> Result<Plac
     target.place().map_err(|e| fs_error(path, verb, access, e))
 }
 
+/// The error for a FIFO, device or socket that was not granted by name.
+fn not_regular(path: &str, verb: &str, access: Access) -> JsErrorBox {
+    let done = match access {
+        Access::Read => "read",
+        Access::Write => "written",
+    };
+    JsErrorBox::new(
+        "PermissionDenied",
+        format!(
+            "cannot {verb} '{path}': it is not a regular file (a FIFO, device or socket); those are {done} only when granted by name: {}={path}",
+            access.flag()
+        ),
+    )
+}
+
+/// Refuses a FIFO, device or socket not granted by name before it is opened (opening one can
+/// have effects: a FIFO's reader sees a writer come and go). The check after opening is the
+/// one that counts; this one spares the open.
+fn refuse_special_early(placed: &Place, target: &Target, path: &str, verb: &str, access: Access) -> Result<(), JsErrorBox> {
+    match placed.stat() {
+        Ok(stat) if stat.kind == Kind::Other && !target.by_name() => Err(not_regular(path, verb, access)),
+        _ => Ok(()),
+    }
+}
+
 /// Opens `path` for reading: a regular file; a FIFO or device only if granted by name.
 fn open_for_read(state: &OpState, path: &str) -> Result<(std::fs::File, bool), JsErrorBox> {
     let (verb, access) = ("read", Access::Read);
     let target = granted(state, access, path)?;
-    let file = place(&target, path, verb, access)?.open_read().map_err(|e| fs_error(path, verb, access, e))?;
+    let placed = place(&target, path, verb, access)?;
+    refuse_special_early(&placed, &target, path, verb, access)?;
+    let file = placed.open_read().map_err(|e| fs_error(path, verb, access, e))?;
     let kind = file.metadata().map_err(|e| fs_error(path, verb, access, e))?.file_type();
     if kind.is_dir() {
         return Err(JsErrorBox::new("Error", format!("cannot read '{path}': it is a directory (use readDir)")));
     }
     let regular = kind.is_file();
     if !regular && !target.by_name() {
-        return Err(JsErrorBox::new(
-            "PermissionDenied",
-            format!(
-                "cannot read '{path}': it is not a regular file (a FIFO, device or socket); those are read only when granted by name: --allow-read={path}"
-            ),
-        ));
+        return Err(not_regular(path, verb, access));
     }
     Ok((file, regular))
 }
@@ -90,11 +112,6 @@ pub fn op_wasmcap_read_file(state: &mut OpState, #[string] path: &str) -> Result
     })
 }
 
-fn write_all(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
-    // A FIFO or device opened without blocking may be full: that is an error, not a wait.
-    file.write_all(bytes)
-}
-
 /// `wasmcap:fs` writeFile: creates or replaces the file, if `--allow-write` covers it.
 #[op2(fast)]
 pub fn op_wasmcap_write_file(
@@ -103,24 +120,29 @@ pub fn op_wasmcap_write_file(
     #[buffer] bytes: &[u8],
 ) -> Result<(), JsErrorBox> {
     let (verb, access) = ("write", Access::Write);
-    let target = granted(state, access, path)?;
-    let mut file = place(&target, path, verb, access)?.open_write(false).map_err(|e| fs_error(path, verb, access, e))?;
-    check_writable(&file, &target, path)?;
-    write_all(&mut file, bytes).map_err(|e| fs_error(path, verb, access, e))
+    let mut file = open_for_write(state, path, verb, false)?;
+    // A FIFO opened without blocking may be full: that is an error (WouldBlock), not a wait.
+    file.write_all(bytes).map_err(|e| fs_error(path, verb, access, e))
 }
 
 /// A FIFO, device or socket is written only when granted by name.
-fn check_writable(file: &std::fs::File, target: &Target, path: &str) -> Result<(), JsErrorBox> {
+fn check_writable(file: &std::fs::File, target: &Target, path: &str, verb: &str) -> Result<(), JsErrorBox> {
     let regular = file.metadata().map(|m| m.file_type().is_file()).unwrap_or(false);
     if !regular && !target.by_name() {
-        return Err(JsErrorBox::new(
-            "PermissionDenied",
-            format!(
-                "cannot write '{path}': it is not a regular file (a FIFO, device or socket); those are written only when granted by name: --allow-write={path}"
-            ),
-        ));
+        return Err(not_regular(path, verb, Access::Write));
     }
     Ok(())
+}
+
+/// Opens `path` for writing (truncated, or appended to), created if missing.
+fn open_for_write(state: &OpState, path: &str, verb: &str, append: bool) -> Result<std::fs::File, JsErrorBox> {
+    let access = Access::Write;
+    let target = granted(state, access, path)?;
+    let placed = place(&target, path, verb, access)?;
+    refuse_special_early(&placed, &target, path, verb, access)?;
+    let file = placed.open_write(append).map_err(|e| fs_error(path, verb, access, e))?;
+    check_writable(&file, &target, path, verb)?;
+    Ok(file)
 }
 
 /// The most `op_wasmcap_read_file_chunk` reads at once (64 MiB); js/fs.js checks it too.
@@ -165,10 +187,9 @@ pub fn op_wasmcap_append_file(
     #[buffer] bytes: &[u8],
 ) -> Result<(), JsErrorBox> {
     let (verb, access) = ("append to", Access::Write);
-    let target = granted(state, access, path)?;
-    let mut file = place(&target, path, verb, access)?.open_write(true).map_err(|e| fs_error(path, verb, access, e))?;
-    check_writable(&file, &target, path)?;
-    write_all(&mut file, bytes).map_err(|e| fs_error(path, verb, access, e))
+    let mut file = open_for_write(state, path, verb, true)?;
+    // A FIFO opened without blocking may be full: that is an error (WouldBlock), not a wait.
+    file.write_all(bytes).map_err(|e| fs_error(path, verb, access, e))
 }
 
 /// `wasmcap:fs` mkdir: creates a directory (and its missing parents if `recursive`), if

@@ -556,7 +556,7 @@ fn a_fifo_under_a_directory_grant_is_refused_without_blocking() {
         out,
         "read: PermissionDenied: cannot read 'grant/pipe': it is not a regular file (a FIFO, device or socket); those are read only when granted by name: --allow-read=grant/pipe\n\
          chunk: PermissionDenied: cannot read 'grant/pipe': it is not a regular file (a FIFO, device or socket); those are read only when granted by name: --allow-read=grant/pipe\n\
-         append: Error: cannot append to 'grant/pipe': No such device or address (os error 6)\n"
+         append: PermissionDenied: cannot append to 'grant/pipe': it is not a regular file (a FIFO, device or socket); those are written only when granted by name: --allow-write=grant/pipe\n"
     );
 }
 
