@@ -71,10 +71,17 @@ impl Grant {
         match self {
             Grant::Denied => None,
             Grant::All => Some(Target::Ambient(path.to_path_buf())),
-            Grant::Paths(roots) => roots.iter().find_map(|root| {
-                let rest = path.strip_prefix(&root.given).or_else(|_| path.strip_prefix(&root.real)).ok()?;
-                Some(Target::Beneath { root: root.real.clone(), rest: rest.to_path_buf() })
-            }),
+            // The most specific root wins: `--allow-read=dir,dir/fifo` grants the FIFO by name.
+            Grant::Paths(roots) => roots
+                .iter()
+                .filter_map(|root| {
+                    let rest = path.strip_prefix(&root.given).or_else(|_| path.strip_prefix(&root.real)).ok()?;
+                    Some(Target::Beneath { root: root.real.clone(), rest: rest.to_path_buf() })
+                })
+                .min_by_key(|target| match target {
+                    Target::Beneath { rest, .. } => rest.components().count(),
+                    Target::Ambient(_) => 0,
+                }),
         }
     }
 

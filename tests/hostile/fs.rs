@@ -540,6 +540,14 @@ fn a_fifo_granted_by_name_is_read_without_blocking() {
 }
 
 #[test]
+fn a_fifo_named_beside_its_directory_in_a_grant_is_granted_by_name() {
+    let s = grant_and_outside();
+    mkfifo(&s.path().join("grant/pipe"));
+    let out = ok(run_script(&s, &["--allow-read=grant,grant/pipe"], r#"attempt("read", () => fs.readFile("grant/pipe"));"#));
+    assert_eq!(out, "read: ok []\n");
+}
+
+#[test]
 fn a_fifo_under_a_directory_grant_is_refused_without_blocking() {
     let s = grant_and_outside();
     mkfifo(&s.path().join("grant/pipe"));
