@@ -157,6 +157,11 @@ impl WasmcapLoader {
             .map(|r| format!(" (imported from {})", display_specifier(r.specifier.as_str())))
             .unwrap_or_default();
         if specifier.scheme() == "wasmcap" {
+            if options.requested_module_type != RequestedModuleType::None {
+                return Err(JsErrorBox::type_error(format!(
+                    "'{specifier}' is a JavaScript module: import it without a type{from}"
+                )));
+            }
             let source = PUBLIC_MODULES
                 .iter()
                 .chain(std::iter::once(&INTERNAL_MODULE))
