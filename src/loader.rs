@@ -1,5 +1,12 @@
-//! Module loading: local files under the script's own directory tree, and the embedded
-//! `wasmcap:` modules. Nothing else (no network, no files outside the tree).
+//! Module loading: the embedded `wasmcap:` modules, and local files by these rules (imports
+//! are code, not a way to read data):
+//! - JavaScript modules are `.js`/`.mjs` regular files (at most 64 MiB) from the main script's
+//!   own directory tree, opened beneath it as `wasmcap:fs` opens (no symlink out; a FIFO or
+//!   directory is refused, never waited on), or from paths `--allow-read` covers.
+//! - JSON modules are data: only from paths `--allow-read` covers.
+//! - Code without a file (stdin, `eval`, the REPL) has no tree: `--allow-read` only.
+//! - The only import attribute is `type: "json"`.
+//! - An imported file that does not parse is reported by position, never by a token of it.
 
 use std::path::{Path, PathBuf};
 
