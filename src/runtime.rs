@@ -34,7 +34,7 @@ pub struct Options {
     /// fixed when wasmcap was built: an extension's JS takes its ops from `core.ops` instead
     /// (`import { core } from "ext:core/mod.js"; const { op_mine } = core.ops;`).
     pub extensions: Vec<Extension>,
-    /// File access for `wasmcap:fs` (and imports from outside the script's tree).
+    /// File access for `wasmcap:fs` (and imports from outside the script's tree, and of JSON).
     pub permissions: Permissions,
     /// V8 heap limit in MiB: reaching it stops the script with an "out of memory" error
     /// instead of aborting the process.
