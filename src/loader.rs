@@ -1,5 +1,12 @@
-//! Module loading: local files under the script's own directory tree, and the embedded
-//! `wasmcap:` modules. Nothing else (no network, no files outside the tree).
+//! Module loading: the embedded `wasmcap:` modules, and local files by these rules (imports
+//! are code, not a way to read data):
+//! - JavaScript modules are `.js`/`.mjs` regular files (at most 64 MiB) from the main script's
+//!   own directory tree, opened beneath it as `wasmcap:fs` opens (no symlink out; a FIFO or
+//!   directory is refused, never waited on), or from paths `--allow-read` covers.
+//! - JSON modules are data: only from paths `--allow-read` covers.
+//! - Code without a file (stdin, `eval`, the REPL) has no tree: `--allow-read` only.
+//! - The only import attribute is `type: "json"`.
+//! - An imported file that does not parse is reported by position, never by a token of it.
 
 use std::path::{Path, PathBuf};
 
@@ -18,15 +25,54 @@ pub fn public_module_names() -> impl Iterator<Item = &'static str> {
 }
 
 pub struct WasmcapLoader {
-    /// Local modules must live under this directory (the main script's own)...
-    root: PathBuf,
-    /// ...or be readable under `--allow-read`.
+    /// Local modules may come from this directory tree (the main script's own); `None` for
+    /// code without a file of its own (stdin, `eval`, the REPL): those import files only
+    /// under `--allow-read`.
+    tree: Option<crate::permissions::Root>,
+    /// Where relative imports of code without a file resolve from (the current directory).
+    base: PathBuf,
+    /// Modules outside the tree, and every JSON module, need this grant.
     read: crate::permissions::Grant,
 }
 
 impl WasmcapLoader {
-    pub fn new(root: PathBuf, read: crate::permissions::Grant) -> Self {
-        WasmcapLoader { root, read }
+    pub fn new(tree: Option<PathBuf>, base: PathBuf, read: crate::permissions::Grant) -> Self {
+        let tree = tree.map(|given| {
+            let given = crate::permissions::normalize(&base, &given);
+            let real = given.canonicalize().unwrap_or_else(|_| given.clone());
+            crate::permissions::Root { given, real }
+        });
+        WasmcapLoader { tree, base, read }
+    }
+}
+
+/// The largest module file wasmcap loads (64 MiB).
+const MAX_MODULE_BYTES: u64 = 64 << 20;
+
+/// The only import attribute there is: `type`, and its only value, `"json"`. Anything else
+/// (`type: "text"`, `type: "bytes"`, unknown keys) is refused before anything is loaded.
+pub fn validate_import_attributes(
+    scope: &mut deno_core::v8::PinScope,
+    attributes: &std::collections::HashMap<String, String>,
+    context: &deno_core::ImportAttributesContext,
+) {
+    let mut keys: Vec<&String> = attributes.keys().collect();
+    keys.sort();
+    let problem = keys.iter().find_map(|key| match (key.as_str(), attributes[*key].as_str()) {
+        ("type", "json") => None,
+        ("type", other) => Some(format!("import type \"{other}\" is not supported (only \"json\")")),
+        (other, _) => Some(format!("import attribute \"{other}\" is not supported (only type: \"json\")")),
+    });
+    if let Some(problem) = problem {
+        let message = format!(
+            "{problem}: '{}' imported from {}{}",
+            context.specifier,
+            display_specifier(&context.referrer),
+            context.format_location()
+        );
+        let message = deno_core::v8::String::new(scope, &message).unwrap_or_else(|| deno_core::v8::String::empty(scope));
+        let exception = deno_core::v8::Exception::type_error(scope, message);
+        scope.throw_exception(exception);
     }
 }
 
@@ -53,10 +99,11 @@ impl ModuleLoader for WasmcapLoader {
         referrer: &str,
         _kind: ResolutionKind,
     ) -> Result<ModuleSpecifier, JsErrorBox> {
-        // Code evaluated by the REPL has no referrer: resolve as if from a file in the root.
+        // Code evaluated by the REPL has no referrer, `eval`'s is not a URL: resolve as if
+        // from a file in the current directory.
         let repl_referrer;
-        let referrer = if referrer.is_empty() {
-            repl_referrer = ModuleSpecifier::from_file_path(self.root.join("$repl.js"))
+        let referrer = if ModuleSpecifier::parse(referrer).is_err() {
+            repl_referrer = ModuleSpecifier::from_file_path(self.base.join("$repl.js"))
                 .map(String::from)
                 .unwrap_or_default();
             repl_referrer.as_str()
@@ -111,6 +158,11 @@ impl WasmcapLoader {
             .unwrap_or_default();
         // Known wasmcap: modules never get here (deno_core builds them from the snapshot).
         if specifier.scheme() == "wasmcap" {
+            if options.requested_module_type != RequestedModuleType::None {
+                return Err(JsErrorBox::type_error(format!(
+                    "'{specifier}' is a JavaScript module: import it without a type{from}"
+                )));
+            }
             return Err(JsErrorBox::type_error(format!("unknown module '{specifier}'{from}")));
         }
         if specifier.scheme() != "file" {
@@ -124,47 +176,212 @@ impl WasmcapLoader {
         let path = specifier
             .to_file_path()
             .map_err(|_| JsErrorBox::type_error(format!("invalid file URL '{specifier}'{from}")))?;
-        let path = crate::permissions::resolve(&self.root, &path);
-        if !path.starts_with(&self.root) && !self.read.allows(&path) {
-            return Err(JsErrorBox::new(
-                "PermissionDenied",
-                format!(
-                    "cannot import '{}'{from}: scripts may import modules only from their own directory tree ({}) or paths granted by --allow-read",
-                    display_path(&path),
-                    display_path(&self.root)
-                ),
-            ));
+        let path = crate::permissions::normalize(&self.base, &path);
+        if path.as_os_str().len() > crate::permissions::MAX_PATH_BYTES {
+            return Err(JsErrorBox::type_error(format!(
+                "cannot import a path of {} bytes{from}: the limit is {} bytes (PATH_MAX)",
+                path.as_os_str().len(),
+                crate::permissions::MAX_PATH_BYTES
+            )));
         }
-        let code = std::fs::read(&path).map_err(|e| {
-            let what = if e.kind() == std::io::ErrorKind::NotFound {
-                "module not found".to_string()
-            } else {
-                e.to_string()
-            };
-            JsErrorBox::new("NotFound", format!("{what}: '{}'{from}", display_path(&path)))
-        })?;
+        let shown = display_path(&path);
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        // deno_core loads the main module, and the root of each dynamic import, with no referrer.
+        let is_main = maybe_referrer.is_none() && !options.is_dynamic_import;
         let module_type = match (&options.requested_module_type, is_json) {
             (RequestedModuleType::Json, true) => ModuleType::Json,
             (RequestedModuleType::Json, false) => {
                 return Err(JsErrorBox::type_error(format!(
-                    "'{}' is not a .json file but was imported with type: \"json\"",
-                    display_path(&path)
+                    "'{shown}' is not a .json file but was imported with type: \"json\""
                 )));
             }
-            (_, true) => {
-                return Err(JsErrorBox::type_error(format!(
-                    "'{}' is JSON: import it with {{ type: \"json\" }}",
-                    display_path(&path)
-                )));
+            (RequestedModuleType::None, true) => {
+                return Err(JsErrorBox::type_error(format!("'{shown}' is JSON: import it with {{ type: \"json\" }}")));
             }
-            _ => ModuleType::JavaScript,
+            (RequestedModuleType::None, false) => ModuleType::JavaScript,
+            (other, _) => {
+                return Err(JsErrorBox::type_error(format!("cannot import '{shown}'{from} as {other}: only JavaScript and JSON modules exist")));
+            }
         };
-        Ok(ModuleSource::new(
-            module_type,
-            ModuleSourceCode::Bytes(code.into_boxed_slice().into()),
-            specifier,
-            None,
-        ))
+        // Imports are code: a file that is not named as JavaScript is never run as such (its
+        // text would reach the script through error messages). The main script may be any file.
+        let is_code = path.extension().is_some_and(|e| e == "js" || e == "mjs");
+        if module_type == ModuleType::JavaScript && !is_code && !is_main {
+            return Err(JsErrorBox::type_error(format!(
+                "cannot import '{shown}'{from}: only .js and .mjs files are JavaScript modules"
+            )));
+        }
+        // JavaScript from the script's own tree; everything else, JSON above all (it is data),
+        // only under --allow-read.
+        let in_tree = match (&module_type, &self.tree) {
+            (ModuleType::JavaScript, Some(tree)) => {
+                crate::permissions::Grant::Paths(vec![tree.clone()]).locate(&path)
+            }
+            _ => None,
+        };
+        let target = in_tree.or_else(|| self.read.locate(&path)).ok_or_else(|| {
+            let rule = match (&module_type, &self.tree) {
+                (ModuleType::Json, _) => "JSON modules are data: they are read only under --allow-read".to_string(),
+                (_, Some(tree)) => format!(
+                    "scripts may import modules only from their own directory tree ({}) or paths granted by --allow-read",
+                    display_path(&tree.given)
+                ),
+                (_, None) => "code from stdin, eval or the REPL may import files only under --allow-read".to_string(),
+            };
+            JsErrorBox::new("PermissionDenied", format!("cannot import '{shown}'{from}: {rule}; run with --allow-read={shown}"))
+        })?;
+        let code = read_module(&target).map_err(|e| {
+            use std::io::ErrorKind;
+            let why = match e.kind() {
+                ErrorKind::NotFound => return JsErrorBox::new("NotFound", format!("module not found: '{shown}'{from}")),
+                _ if crate::permissions::is_escape(&e) => {
+                    "it leads out of its directory (through a symbolic link)".to_string()
+                }
+                _ if e.raw_os_error() == Some(libc::ELOOP) => "it is a symbolic link, which is not followed here".to_string(),
+                _ => e.to_string(),
+            };
+            let class = if e.kind() == ErrorKind::PermissionDenied { "PermissionDenied" } else { "Error" };
+            JsErrorBox::new(class, format!("cannot import '{shown}'{from}: {why}"))
+        })?;
+        // Parsed by V8 as deno_core will: UTF-8, bad bytes replaced.
+        let code = String::from_utf8(code).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        if !is_main {
+            let (kind, what) = match module_type {
+                ModuleType::Json => (syntax_check::Kind::Json, "JSON"),
+                _ => (syntax_check::Kind::Module, "JavaScript"),
+            };
+            if let Err(position) = syntax_check::check(code.clone(), kind) {
+                let at = position.map(|(line, column)| format!(" (line {line}, column {column})")).unwrap_or_default();
+                return Err(JsErrorBox::new("SyntaxError", format!("'{shown}'{from} is not valid {what}{at}")));
+            }
+        }
+        Ok(ModuleSource::new(module_type, ModuleSourceCode::String(code.into()), specifier, None))
+    }
+}
+
+/// A module file's bytes: a regular file (a FIFO or device could hang or never end), at
+/// most `MAX_MODULE_BYTES`, opened beneath its tree or grant like every wasmcap:fs access.
+fn read_module(target: &crate::permissions::Target) -> std::io::Result<Vec<u8>> {
+    let mut file = target.place()?.open_read()?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() { "a directory" } else { "not a regular file (a FIFO, device or socket)" };
+        return Err(std::io::Error::other(format!("it is {what}")));
+    }
+    if meta.len() > MAX_MODULE_BYTES {
+        return Err(std::io::Error::other(format!("it is larger than {MAX_MODULE_BYTES} bytes")));
+    }
+    crate::permissions::read_bounded(&mut file, MAX_MODULE_BYTES)
+}
+
+/// Parse checks for imported files, in a V8 isolate of their own on a thread of their own.
+/// V8's SyntaxError quotes the offending token; an imported file's text must not reach the
+/// script that way (`import("./notes.js")` would read its first bad word), so an imported
+/// module is parsed here first and a parse error is reported by position only. The main
+/// script is not checked: it is the user's own choice, and V8's message helps them.
+mod syntax_check {
+    use std::sync::mpsc::{Receiver, Sender, channel};
+    use std::sync::{Mutex, OnceLock};
+
+    use deno_core::v8;
+
+    #[derive(Clone, Copy)]
+    pub enum Kind {
+        Module,
+        Json,
+    }
+
+    /// `Err(Some((line, column)))` (1-based) for a parse error; `Err(None)` if it could not
+    /// be checked or has no position.
+    pub type Verdict = Result<(), Option<(usize, usize)>>;
+
+    type Request = (String, Kind, Sender<Verdict>);
+
+    static CHECKER: OnceLock<Mutex<Option<Sender<Request>>>> = OnceLock::new();
+
+    pub fn check(source: String, kind: Kind) -> Verdict {
+        let checker = CHECKER.get_or_init(|| {
+            let (requests, inbox) = channel::<Request>();
+            let started = std::thread::Builder::new().name("wasmcap-syntax-check".into()).spawn(move || serve(inbox));
+            Mutex::new(started.ok().map(|_| requests))
+        });
+        let (reply, verdict) = channel();
+        let sent = match checker.lock() {
+            Ok(sender) => sender.as_ref().is_some_and(|s| s.send((source, kind, reply)).is_ok()),
+            Err(_) => false,
+        };
+        if !sent {
+            return Err(None);
+        }
+        verdict.recv().unwrap_or(Err(None))
+    }
+
+    fn serve(inbox: Receiver<Request>) {
+        let mut isolate = v8::Isolate::new(v8::CreateParams::default());
+        let context = {
+            v8::scope!(let scope, &mut isolate);
+            let context = v8::Context::new(scope, Default::default());
+            v8::Global::new(scope, context)
+        };
+        for (source, kind, reply) in inbox {
+            let verdict = {
+                v8::scope_with_context!(let scope, &mut isolate, &context);
+                check_one(scope, &source, kind)
+            };
+            let _ = reply.send(verdict);
+        }
+    }
+
+    fn check_one(scope: &mut v8::PinScope, source: &str, kind: Kind) -> Verdict {
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+        let Some(text) = v8::String::new(scope, source) else { return Err(None) };
+        v8::tc_scope!(let tc, scope);
+        let parsed = match kind {
+            Kind::Module => {
+                let name = v8::String::new(tc, "module").map(Into::into);
+                let Some(name) = name else { return Err(None) };
+                let origin = v8::ScriptOrigin::new(tc, name, 0, 0, false, 0, None, false, false, true, None);
+                let mut compiled = v8::script_compiler::Source::new(text, Some(&origin));
+                v8::script_compiler::compile_module(tc, &mut compiled).is_some()
+            }
+            Kind::Json => v8::json::parse(tc, text).is_some(),
+        };
+        if parsed {
+            return Ok(());
+        }
+        match kind {
+            Kind::Module => {
+                let Some(message) = tc.message() else { return Err(None) };
+                let line = message.get_line_number(tc).unwrap_or(0);
+                Err((line > 0).then(|| (line, message.get_start_column() + 1)))
+            }
+            // JSON.parse's message says "at position N" (and quotes the text): keep the position.
+            Kind::Json => {
+                let said = tc.exception().map(|e| e.to_rust_string_lossy(tc)).unwrap_or_default();
+                let position = said
+                    .split("at position ")
+                    .nth(1)
+                    .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next()?.parse::<usize>().ok());
+                Err(position.map(|at| line_and_column(source, at)))
+            }
+        }
+    }
+
+    /// 1-based line and column of UTF-16 offset `at` in `text`.
+    fn line_and_column(text: &str, at: usize) -> (usize, usize) {
+        let (mut line, mut column, mut offset) = (1, 1, 0);
+        for c in text.chars() {
+            if offset >= at {
+                break;
+            }
+            offset += c.len_utf16();
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        (line, column)
     }
 }

@@ -43,7 +43,8 @@ fn run_js_with(data: &Value, body: &str, flags: &[&str]) -> String {
     let s = Scratch::new();
     s.write("data.json", &data.to_string());
     s.write("main.js", &format!("{PRELUDE}\n{body}"));
-    let mut args = vec!["run"];
+    // JSON modules are data: importing one needs a read grant.
+    let mut args = vec!["run", "--allow-read=data.json"];
     args.extend_from_slice(flags);
     args.push("main.js");
     ok(s.run(&args, ""))

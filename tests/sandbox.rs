@@ -207,7 +207,7 @@ fn guest_traps_are_exceptions_and_the_runtime_stays_usable() {
         console.log(new TextDecoder().decode(mc.unlock(box.ciphertext, box.mac, key, box.nonce)));
         "#,
     );
-    let out = ok(s.run(&["run", "main.js"], ""));
+    let out = ok(s.run(&["run", "--allow-read=guest.json", "main.js"], ""));
     assert_eq!(
         out,
         "unreachable: RuntimeError: unreachable\n\

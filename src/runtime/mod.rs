@@ -42,7 +42,7 @@ pub struct Options {
     /// fixed when wasmcap was built: an extension's JS takes its ops from `core.ops` instead
     /// (`import { core } from "ext:core/mod.js"; const { op_mine } = core.ops;`).
     pub extensions: Vec<Extension>,
-    /// File access for `wasmcap:fs` (and imports from outside the script's tree).
+    /// File access for `wasmcap:fs` (and imports from outside the script's tree, and of JSON).
     pub permissions: Permissions,
     /// Memory budget in MiB (see `limits`): the V8 heap and ArrayBuffer memory are each capped
     /// at it; reaching the heap cap stops the script with [`Stopped::OutOfMemory`] instead of
@@ -99,6 +99,18 @@ impl Script {
     }
 }
 
+/// The directory tree a script may import JavaScript modules from: a script file's own
+/// directory. Code that has no file (stdin, `eval`, the REPL, named `$stdin.js`, `$eval.js`
+/// and `$repl.js` in the current directory) has none: it imports files only under
+/// `--allow-read`, or a script piped in from $HOME could import all of it.
+fn module_tree(script: &Path) -> Option<PathBuf> {
+    let name = script.file_name().and_then(|n| n.to_str());
+    if matches!(name, Some("$stdin.js" | "$eval.js" | "$repl.js")) {
+        return None;
+    }
+    script.parent().map(Path::to_path_buf)
+}
+
 /// Once per process, before the first isolate: V8's Wasm trap handler lets compiled Wasm use
 /// guard pages instead of explicit bounds checks (deno_core does not enable it).
 fn init_v8() {
@@ -134,8 +146,7 @@ impl Runtime {
         init_v8();
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
         let script = options.script.unwrap_or_else(|| cwd.join("$repl.js"));
-        let root = script.parent().map(Path::to_path_buf).unwrap_or_else(|| cwd.clone());
-        let root = root.canonicalize().unwrap_or(root);
+        let tree = module_tree(&script);
         let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
         let mut argv = vec![exec_path, script.display().to_string()];
         argv.extend(options.args);
@@ -156,7 +167,8 @@ impl Runtime {
             create_params = create_params.heap_limits(0, bytes);
         }
         let mut js = JsRuntime::new(deno_core::RuntimeOptions {
-            module_loader: Some(Rc::new(WasmcapLoader::new(root, options.permissions.read))),
+            module_loader: Some(Rc::new(WasmcapLoader::new(tree, cwd.clone(), options.permissions.read))),
+            validate_import_attributes_cb: Some(Box::new(crate::loader::validate_import_attributes)),
             startup_snapshot: Some(SNAPSHOT),
             skip_op_registration,
             extensions,
