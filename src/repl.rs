@@ -186,6 +186,9 @@ const KEYWORDS: &[&str] = &[
     "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield",
 ];
 
+/// The largest file `.load` reads (16 MiB).
+const MAX_LOAD_BYTES: usize = 16 << 20;
+
 const COMMANDS: &[&str] = &[".clear", ".exit", ".help", ".load", ".save"];
 
 /// Object group for evaluation results: released after each input, so that the inspector does
@@ -348,9 +351,12 @@ impl Repl {
                 if !text.is_empty() {
                     text.push('\n');
                 }
-                match std::fs::write(argument, text) {
+                let saved = self.granted(crate::permissions::Access::Write, argument).and_then(|path| {
+                    crate::plain_file::write(&path, text.as_bytes()).map_err(|e| e.to_string())
+                });
+                match saved {
                     Ok(()) => self.print(&format!("Session saved to {argument}")),
-                    Err(e) => self.print_error(&format!("error: cannot save to {argument}: {e}")),
+                    Err(why) => self.print_error(&format!("error: cannot save to {argument}: {why}")),
                 }
             }
             _ => self.print_error(&format!("unknown command '{name}': type .help for the list")),
@@ -358,12 +364,24 @@ impl Repl {
         Ok(Flow::Continue)
     }
 
+    /// The path a dot-command may use for `file`: the same grant check as `wasmcap:fs`
+    /// (`--allow-read`/`--allow-write` given to `wasmcap repl`; none by default), so a piped
+    /// transcript can no more read or write files than a script can.
+    fn granted(&self, access: crate::permissions::Access, file: &str) -> Result<PathBuf, String> {
+        let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+        self.settings.permissions.check(access, file, &cwd).map_err(|why| format!("PermissionDenied: {why}"))
+    }
+
     /// `.load FILE`: the file's code, evaluated input by input as if it were typed.
     async fn load(&mut self, file: &str) -> anyhow::Result<Flow> {
-        let code = match std::fs::read_to_string(file) {
+        let code = self.granted(crate::permissions::Access::Read, file).and_then(|path| {
+            let bytes = crate::plain_file::read(&path, MAX_LOAD_BYTES).map_err(|e| e.to_string())?;
+            String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+        });
+        let code = match code {
             Ok(code) => code,
-            Err(e) => {
-                self.print_error(&format!("error: cannot load {file}: {e}"));
+            Err(why) => {
+                self.print_error(&format!("error: cannot load {file}: {why}"));
                 return Ok(Flow::Continue);
             }
         };
