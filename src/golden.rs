@@ -375,25 +375,20 @@ pub fn run_case(case: &Case, config: &RunConfig) -> anyhow::Result<Outcome> {
     let actual = String::from_utf8_lossy(&collector.join().unwrap_or_default()).into_owned();
     let exit = status.and_then(|s| s.code());
 
-    let reason = if overflowed.load(Ordering::SeqCst) {
+    if overflowed.load(Ordering::SeqCst) {
         // No diff: it would be megabytes long.
-        return Ok(Outcome::Failed {
-            actual,
-            exit,
-            reason: format!("printed more than {} MiB (stopped)", MAX_FILE_BYTES >> 20),
-            diff: String::new(),
-        });
-    } else {
-        match status {
-            None => Some(format!("timed out after {:.1} s", timeout.as_secs_f64())),
-            Some(_) if exit != Some(settings.exit) => Some(format!(
-                "exit code {} (expected {})",
-                exit.map_or_else(|| "none (killed by a signal)".to_string(), |c| c.to_string()),
-                settings.exit
-            )),
-            Some(_) if !matches_expected(&expected, &actual) => Some("output differs".to_string()),
-            Some(_) => None,
-        }
+        let reason = format!("printed more than {} MiB (stopped)", MAX_FILE_BYTES >> 20);
+        return Ok(Outcome::Failed { actual, exit, reason, diff: String::new() });
+    }
+    let reason = match status {
+        None => Some(format!("timed out after {:.1} s", timeout.as_secs_f64())),
+        Some(_) if exit != Some(settings.exit) => Some(format!(
+            "exit code {} (expected {})",
+            exit.map_or_else(|| "none (killed by a signal)".to_string(), |c| c.to_string()),
+            settings.exit
+        )),
+        Some(_) if !matches_expected(&expected, &actual) => Some("output differs".to_string()),
+        Some(_) => None,
     };
     Ok(match reason {
         None => Outcome::Passed,

@@ -724,3 +724,19 @@ fn fuzz_flags_and_settings_never_panic() {
     let [passed, failed, usage] = outcomes.into_inner().unwrap();
     eprintln!("fuzz: {cases} command lines: {passed} passed, {failed} failed a case, {usage} usage errors; no panic");
 }
+
+/// Case and `.out` files over 16 MiB are refused before they are read (sparse files: cheap).
+#[test]
+fn oversized_case_files_fail_clearly() {
+    let s = Scratch::new();
+    s.write("big_out.js", "console.log(1);\n");
+    std::fs::File::create(s.path().join("big_out.out")).unwrap().set_len((16 << 20) + 1).unwrap();
+    std::fs::File::create(s.path().join("big_script.js")).unwrap().set_len(1 << 30).unwrap();
+    s.write("big_script.out", "");
+    let run = wasmcap(s.path(), &["test"]);
+    assert_no_panic(&run);
+    assert_eq!(run.code, Some(1));
+    assert!(run.stdout.contains("FAILED  big_out: cannot read ./big_out.out: it is larger than 16 MiB\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("FAILED  big_script: cannot read ./big_script.js: it is larger than 16 MiB\n"), "{}", run.stdout);
+    assert!(run.elapsed < Duration::from_secs(30), "{:?}", run.elapsed);
+}
