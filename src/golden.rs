@@ -611,4 +611,20 @@ mod tests {
         assert_eq!(err, "line 1: @exit needs an integer exit code, got 'one'");
         assert!(parse_settings("// @colour: red\n").unwrap_err().to_string().contains("unknown setting @colour"));
     }
+
+    #[test]
+    fn timeouts_are_checked_not_converted_blindly() {
+        assert_eq!(parse_timeout("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_timeout(" 86400 "), Ok(Duration::from_secs(86_400)));
+        for bad in ["", "0", "-0", "-1", "1e-300", "86400.5", "1e20", "1e30", "nan", "inf", "-inf", "1s"] {
+            assert!(parse_timeout(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn names_cannot_forge_report_lines() {
+        assert_eq!(printable("a\nok      b\r\u{1b}[2J\u{202E}\tü"), "a\\nok      b\\r\\u{1b}[2J\\u{202e}\tü");
+        let err = parse_settings_for(Kind::Repl, "// @args: x\n").unwrap_err().to_string();
+        assert_eq!(err, "line 1: @args applies only to NAME.js cases (a REPL transcript takes no arguments)");
+    }
 }
