@@ -19,6 +19,7 @@ pub mod host;
 pub mod loader;
 pub mod ops;
 pub mod permissions;
+pub mod plain_file;
 pub mod repl;
 pub mod runtime;
 

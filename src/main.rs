@@ -105,15 +105,15 @@ enum Command {
         /// Rewrite the .out files of cases whose output differs.
         #[arg(long)]
         update: bool,
-        /// Run only cases whose name contains PATTERN.
-        #[arg(long, value_name = "PATTERN")]
+        /// Run only cases whose name contains TEXT (plain text, not a pattern).
+        #[arg(long, value_name = "TEXT")]
         filter: Option<String>,
-        /// Cases run at once (default: the number of cores).
-        #[arg(short = 'j', long, value_name = "N")]
-        jobs: Option<usize>,
-        /// Seconds before a case is stopped and failed.
-        #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
-        timeout: f64,
+        /// Cases run at once, 1 to 1024 (default: the number of cores).
+        #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+        jobs: Option<u16>,
+        /// Seconds before a case is stopped and failed (more than 0, at most 86400).
+        #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = wasmcap::golden::parse_timeout)]
+        timeout: Duration,
         /// Deterministic CSPRNG for every case. INSECURE: for tests only.
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
@@ -205,27 +205,19 @@ fn test(
     paths: Vec<PathBuf>,
     update: bool,
     filter: Option<String>,
-    jobs: Option<usize>,
-    timeout: f64,
+    jobs: Option<u16>,
+    timeout: Duration,
     seed: Option<u64>,
 ) -> anyhow::Result<i32> {
     if let Some(seed) = seed {
         seed_warning(seed);
     }
-    if !(timeout.is_finite() && timeout > 0.0) {
-        eprintln!("error: --timeout must be a positive number of seconds, got {timeout}");
-        return Ok(2);
-    }
     let options = wasmcap::golden::SuiteOptions {
         paths: if paths.is_empty() { vec![PathBuf::from(".")] } else { paths },
         filter,
         update,
-        jobs: jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-        run: wasmcap::golden::RunConfig {
-            exe: std::env::current_exe()?,
-            timeout: std::time::Duration::from_secs_f64(timeout),
-            seed,
-        },
+        jobs: jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from),
+        run: wasmcap::golden::RunConfig { exe: std::env::current_exe()?, timeout, seed },
     };
     let summary = match wasmcap::golden::run_suite(&options) {
         Ok(summary) => summary,

@@ -185,6 +185,9 @@ const KEYWORDS: &[&str] = &[
     "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with", "yield",
 ];
 
+/// The largest file `.load` reads (16 MiB).
+const MAX_LOAD_BYTES: u64 = 16 << 20;
+
 const COMMANDS: &[&str] = &[".clear", ".exit", ".help", ".load", ".save"];
 
 /// Object group for evaluation results: released after each input, so that the inspector does
@@ -347,9 +350,12 @@ impl Repl {
                 if !text.is_empty() {
                     text.push('\n');
                 }
-                match std::fs::write(argument, text) {
+                let saved = self
+                    .open_granted(crate::permissions::Access::Write, argument)
+                    .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| e.to_string()));
+                match saved {
                     Ok(()) => self.print(&format!("Session saved to {argument}")),
-                    Err(e) => self.print_error(&format!("error: cannot save to {argument}: {e}")),
+                    Err(why) => self.print_error(&format!("error: cannot save to {argument}: {why}")),
                 }
             }
             _ => self.print_error(&format!("unknown command '{name}': type .help for the list")),
@@ -357,12 +363,60 @@ impl Repl {
         Ok(Flow::Continue)
     }
 
+    /// The path a dot-command may use for `file`: the same grant check as `wasmcap:fs`
+    /// (`--allow-read`/`--allow-write` given to `wasmcap repl`; none by default), so a piped
+    /// transcript can no more read or write files than a script can.
+    fn open_granted(&self, access: crate::permissions::Access, file: &str) -> Result<std::fs::File, String> {
+        use crate::permissions::{Access, Refusal};
+        let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
+        let target = self.settings.permissions.check(access, file, &cwd).map_err(|refusal| match refusal {
+            Refusal::Invalid(why) => format!("TypeError: {why}"),
+            Refusal::Denied(why) => format!("PermissionDenied: {why}"),
+        })?;
+        // Opened beneath the granted directory, as wasmcap:fs does: no symbolic link out.
+        let escape = |e: std::io::Error| {
+            if crate::permissions::is_escape(&e) {
+                format!("PermissionDenied: it leads out of the directory granted by {}", access.flag())
+            } else {
+                e.to_string()
+            }
+        };
+        let place = target.place().map_err(escape)?;
+        let opened = match access {
+            Access::Read => place.open_read(),
+            Access::Write => place.open_write(false),
+        };
+        // A FIFO with no reader refuses a non-blocking open for writing.
+        let file = opened.map_err(|e| match e.raw_os_error() {
+            Some(libc::ENXIO) => "it is a FIFO, not a regular file".to_string(),
+            _ => escape(e),
+        })?;
+        let kind = file.metadata().map_err(|e| e.to_string())?.file_type();
+        use std::os::unix::fs::FileTypeExt;
+        let what = if kind.is_file() {
+            return Ok(file);
+        } else if kind.is_dir() {
+            "a directory"
+        } else if kind.is_fifo() {
+            "a FIFO"
+        } else if kind.is_block_device() || kind.is_char_device() {
+            "a device"
+        } else {
+            "a socket"
+        };
+        Err(format!("it is {what}, not a regular file"))
+    }
+
     /// `.load FILE`: the file's code, evaluated input by input as if it were typed.
     async fn load(&mut self, file: &str) -> anyhow::Result<Flow> {
-        let code = match std::fs::read_to_string(file) {
+        let code = self.open_granted(crate::permissions::Access::Read, file).and_then(|mut opened| {
+            let bytes = crate::permissions::read_bounded(&mut opened, MAX_LOAD_BYTES).map_err(|e| e.to_string())?;
+            String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+        });
+        let code = match code {
             Ok(code) => code,
-            Err(e) => {
-                self.print_error(&format!("error: cannot load {file}: {e}"));
+            Err(why) => {
+                self.print_error(&format!("error: cannot load {file}: {why}"));
                 return Ok(Flow::Continue);
             }
         };

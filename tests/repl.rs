@@ -214,14 +214,15 @@ fn clear_starts_a_fresh_runtime_with_the_capabilities() {
 #[test]
 fn save_then_load_replays_the_session() {
     let s = Scratch::new();
-    let saved = s.run(&["repl"], "let n = 20\nfunction twice(v) {\n  return v * 2;\n}\nn += 1\n.save session.js\n");
+    // Dot-commands need the same grants as a script's wasmcap:fs calls (tests/hostile/runner.rs).
+    let saved = s.run(&["repl", "--allow-write=session.js"], "let n = 20\nfunction twice(v) {\n  return v * 2;\n}\nn += 1\n.save session.js\n");
     assert_eq!(saved.stderr, "");
     assert_eq!(saved.stdout, "undefined\nundefined\n21\nSession saved to session.js\n");
     assert_eq!(
         std::fs::read_to_string(s.path().join("session.js")).unwrap(),
         "let n = 20\nfunction twice(v) {\n  return v * 2;\n}\nn += 1\n"
     );
-    let loaded = s.run(&["repl"], ".load session.js\ntwice(n)\n");
+    let loaded = s.run(&["repl", "--allow-read=session.js"], ".load session.js\ntwice(n)\n");
     assert_eq!(loaded.stderr, "");
     assert_eq!(loaded.stdout, "undefined\nundefined\n21\n42\n");
 }

@@ -16,5 +16,7 @@ pairs=${2:-1000000}
 cargo build --release --quiet
 echo "== fuzz: $scripts scripts of 40 calls each"
 FUZZ_SCRIPTS=$scripts cargo test --release --quiet --test fuzz -- --nocapture 2>&1 | grep -E '^fuzz:|panicked|FAILED|test result'
+echo "== fuzz: $scripts 'wasmcap test' command lines and golden settings"
+FUZZ_SCRIPTS=$scripts cargo test --release --quiet --test hostile -- runner::fuzz --nocapture 2>&1 | grep -E '^fuzz:|panicked|FAILED|test result'
 echo "== soak: $pairs lock/unlock pairs"
 ./target/release/wasmcap run tests/hardening/soak.js "$pairs" 20
