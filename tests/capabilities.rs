@@ -766,7 +766,7 @@ fn stream_objects_are_single_use_and_fail_closed() {
 0 65552 4486
 this stream is finished: create a new one
 this stream is finished: create a new one
-AuthenticationError stream chunk 0 failed authentication: the stream was tampered with, reordered or cut, or the key is wrong
+AuthenticationError stream chunk 0 failed authentication: the stream was tampered with, reordered or cut, or the key or ad is wrong
 this stream is finished: create a new one
 AuthenticationError stream header is not a wasmcap stream (version 1) header: it is corrupt, or not a header
 0 65536

@@ -25,7 +25,7 @@ const TARGETS: &[&str] = &[
     "mc.unlock($0, $1, $2, $3)",
     "mc.unlock($0, box.mac, key, box.nonce, $1)",
     "mc.unlock(box.ciphertext, $0, key, $1)",
-    "mc.lockWithNonce($0, key, $1, $2)",
+    "mc.lockWithNonceUnsafe($0, key, $1, $2)",
     "new Monocypher($0)",
     "twoSum($0, $1)",
     "twoSumJs($0, $1)",
