@@ -384,11 +384,13 @@ export class Monocypher {
 }
 
 // The one block of a lock or unlock; an input too large for the guest's memory is
-// refused with what to do instead.
+// refused with what to do instead. (A RangeError from alloc is a lying guest's pointer
+// or a bad size: passed on as it is.)
 function allocBox(guest, size, name, len) {
   try {
     return guest.alloc(size);
   } catch (e) {
+    if (e instanceof RangeError) throw e;
     throw new RangeError(`${name} of ${len} bytes is too large to lock or unlock at once in this guest's memory: use encryptStream / decryptStream for large inputs`, { cause: e });
   }
 }
