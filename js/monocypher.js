@@ -27,6 +27,10 @@ const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 const ObjectPrototype = Object.prototype;
 const ObjectCreate = Object.create;
 const NumberIsInteger = Number.isInteger;
+const ArrayIncludes = Array.prototype.includes;
+const ArrayJoin = Array.prototype.join;
+const MathFloor = Math.floor;
+const MathMin = Math.min;
 const StringIsWellFormed = String.prototype.isWellFormed;
 const TextEncoderEncode = TextEncoder.prototype.encode;
 const TypedArrayPrototype = ObjectGetPrototypeOf(Uint8Array.prototype);
@@ -474,7 +478,7 @@ function noMoreArguments(rest, signature, count) {
 function checkOptions(options, fn, keys) {
   const record = ObjectCreate(null);
   if (options === undefined) return record;
-  const accepted = `{ ${keys.join(", ")} }`;
+  const accepted = `{ ${ReflectApply(ArrayJoin, keys, [", "])} }`;
   const refuse = (why, cause) => new TypeError(`${fn} options must be a plain object with only the keys ${accepted}; ${why}`, cause === undefined ? undefined : { cause });
   if (options === null || typeof options !== "object") throw refuse(`got ${describe(options)}`);
   let proto, names;
@@ -485,11 +489,11 @@ function checkOptions(options, fn, keys) {
     throw refuse("reading it threw", e);
   }
   if (proto !== ObjectPrototype && proto !== null) {
-    const hint = isUint8Array(options) && keys.includes("key") ? ` (a key goes in the options: ${fn}(..., { key }))` : "";
+    const hint = isUint8Array(options) && ReflectApply(ArrayIncludes, keys, ["key"]) ? ` (a key goes in the options: ${fn}(..., { key }))` : "";
     throw refuse(`got ${describe(options)}${hint}`);
   }
   for (const name of names) {
-    if (typeof name !== "string" || !keys.includes(name)) {
+    if (typeof name !== "string" || !ReflectApply(ArrayIncludes, keys, [name])) {
       throw refuse(`got an unknown key ${typeof name === "string" ? JSON.stringify(name) : String(name)}`);
     }
     let desc;
@@ -644,7 +648,7 @@ class Blake2bHasher {
     const state = this.#ctx;
     const len = byteLength(bytes);
     for (let at = 0; at < len; at += HASH_PIECE) {
-      const piece = ReflectApply(TypedArraySubarray, bytes, [at, Math.min(at + HASH_PIECE, len)]);
+      const piece = ReflectApply(TypedArraySubarray, bytes, [at, MathMin(at + HASH_PIECE, len)]);
       this.#guest.withArena((g) => {
         const ctx = g.copyIn(state);
         updateFn(ctx, g.copyIn(piece), byteLength(piece));
@@ -685,7 +689,7 @@ class Chunker {
 
   // How many whole chunks feeding `bytes` completes.
   wholeChunks(bytes) {
-    return Math.floor((this.#length + byteLength(bytes)) / byteLength(this.#pending));
+    return MathFloor((this.#length + byteLength(bytes)) / byteLength(this.#pending));
   }
 
   // Calls each(chunk, index) for every whole chunk of what is pending plus `bytes`, and

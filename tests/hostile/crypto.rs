@@ -106,6 +106,9 @@ fn options_must_be_plain_objects_with_known_data_properties() {
         delete Object.prototype.key;
         // The message names every accepted key.
         attempt("argon2id", () => mc.argon2id("p", "saltsalt", { ...argon, secret: key }));
+        // A replaced Array.prototype.includes does not let unknown keys through.
+        Array.prototype.includes = () => true;
+        attempt("includes replaced", () => mc.blake2b("m", { Key: key }));
     "#);
     assert_lines(&out, &[
         "{ Key }: TypeError got an unknown key \"Key\"",
@@ -126,6 +129,7 @@ fn options_must_be_plain_objects_with_known_data_properties() {
         "argon2id Uint8Array: TypeError got Uint8Array(32) (a key goes in the options: argon2id(..., { key }))",
         "true true true",
         "argon2id: TypeError: argon2id options must be a plain object with only the keys { memoryKiB, passes, lanes, size, key, ad }; got an unknown key \"secret\"",
+        "includes replaced: TypeError: blake2b options must be a plain object with only the keys { key, size }; got an unknown key \"Key\"",
     ]);
 }
 
