@@ -9,7 +9,7 @@ const mc = new Monocypher();
 const key = mc.generateKey();
 
 // Same bytes as every other implementation, or the comparison is void.
-const check = mc.lockWithNonce(CHECK.plaintext, CHECK.key, CHECK.nonce, CHECK.ad);
+const check = mc.lockWithNonceUnsafe(CHECK.plaintext, CHECK.key, CHECK.nonce, CHECK.ad);
 emit({ bench: "aead-check", impl: "wasmcap", mac: hex(check.mac) });
 
 let sink = 0;

@@ -70,7 +70,7 @@ ARENA_EXPORTS=(__heap_base bump_alloc bump_reset bump_high_water)
 MONOCYPHER_EXPORTS=(
     crypto_blake2b_keyed crypto_blake2b_keyed_init crypto_blake2b_update crypto_blake2b_final
     crypto_x25519_public_key crypto_x25519
-    crypto_ed25519_key_pair crypto_ed25519_sign crypto_ed25519_check
+    crypto_ed25519_key_pair crypto_ed25519_sign
     crypto_verify16 crypto_verify32 crypto_verify64
     crypto_aead_init_x
 )

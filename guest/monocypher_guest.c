@@ -315,3 +315,123 @@ void wasmcap_argon2(u8 *hash, u32 hash_size, void *work_area, u32 algorithm,
     crypto_argon2_extras extras = { key, ad, key_size, ad_size };
     crypto_argon2(hash, hash_size, work_area, config, inputs, extras);
 }
+
+// Ed25519 verification with libsodium's rules (crypto_sign_verify_detached),
+// where Monocypher's crypto_ed25519_check uses the cofactored equation and so
+// accepts what libsodium, ed25519-dalek's verify_strict and other strict
+// verifiers reject: a small-order public key A verifies with any message, as
+// do signatures whose R has a small-order component. Rejected here:
+//  - S >= L (a malleable signature);
+//  - A or R of small order (order 1, 2, 4 or 8: 14 encodings, with the
+//    non-canonical ones: libsodium's blocklist);
+//  - A not canonical (y >= p) or not on the curve;
+// then the cofactorless equation: the encoding of [S]B - [h]A must be R's
+// bytes exactly (a non-canonical R never is). Public inputs: variable time.
+
+// Whether s encodes a point of order 1, 2, 4 or 8: libsodium's blocklist of
+// their y-coordinates (with the non-canonical p and p + 1), the sign bit
+// ignored, so 14 encodings. A byte compare, far cheaper than decoding and
+// multiplying by 8; tests/hostile/crypto.rs checks it against curve25519-dalek.
+static int ed25519_has_small_order(const u8 s[32])
+{
+    static const u8 blocklist[7][32] = {
+        // 0 (order 4)
+        { 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+          0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 },
+        // 1 (order 1)
+        { 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+          0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 },
+        // order 8
+        { 0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+          0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05 },
+        // order 8
+        { 0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+          0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a },
+        // p - 1 (order 2)
+        { 0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f },
+        // p (= 0, non-canonical)
+        { 0xed, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f },
+        // p + 1 (= 1, non-canonical)
+        { 0xee, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+          0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f }
+    };
+    int small = 0;
+    FOR (j, 0, 7) {
+        u8 diff = (s[31] & 0x7f) ^ blocklist[j][31];
+        FOR (i, 0, 31) {
+            diff |= s[i] ^ blocklist[j][i];
+        }
+        small |= diff == 0;
+    }
+    return small;
+}
+
+// Whether y (the low 255 bits) is below p = 2^255 - 19.
+static int ed25519_is_canonical(const u8 s[32])
+{
+    if ((s[31] & 0x7f) != 0x7f) {
+        return 1;
+    }
+    FOR (i, 1, 31) {
+        if (s[i] != 0xff) {
+            return 1;
+        }
+    }
+    return s[0] < 0xed;
+}
+
+// Returns 0 if signature is a valid signature of msg under public_key, else -1.
+__attribute__((export_name("wasmcap_ed25519_check")))
+int wasmcap_ed25519_check(const u8 signature[64], const u8 public_key[32],
+                          const u8 *msg, size_t msg_size)
+{
+    const u8 *s = signature + 32;
+    u32 s32[8];
+    load32_le_buf(s32, s, 8);
+    if (is_above_l(s32) ||
+        ed25519_has_small_order(signature) ||
+        ed25519_has_small_order(public_key) ||
+        !ed25519_is_canonical(public_key)) {
+        return -1;
+    }
+    ge minus_A;
+    if (ge_frombytes_neg_vartime(&minus_A, public_key)) {
+        return -1;
+    }
+    u8 h[32];
+    ed25519_hash_reduce(h, signature, 32, public_key, 32, msg, msg_size, 0, 0);
+
+    // sum = [s]B - [h]A: crypto_eddsa_check_equation's ladder.
+    ge_cached lutA[P_W_SIZE];
+    {
+        ge minus_A2, tmp;
+        ge_double(&minus_A2, &minus_A, &tmp);
+        ge_cache(&lutA[0], &minus_A);
+        FOR (i, 1, P_W_SIZE) {
+            ge_add(&tmp, &minus_A2, &lutA[i-1]);
+            ge_cache(&lutA[i], &tmp);
+        }
+    }
+    slide_ctx h_slide;  slide_init(&h_slide, h);
+    slide_ctx s_slide;  slide_init(&s_slide, s);
+    int i = MAX(h_slide.next_check, s_slide.next_check);
+    ge sum;
+    ge_zero(&sum);
+    while (i >= 0) {
+        ge tmp;
+        ge_double(&sum, &sum, &tmp);
+        int h_digit = slide_step(&h_slide, P_W_WIDTH, i, h);
+        int s_digit = slide_step(&s_slide, B_W_WIDTH, i, s);
+        if (h_digit > 0) { ge_add(&sum, &sum, &lutA[ h_digit / 2]); }
+        if (h_digit < 0) { ge_sub(&sum, &sum, &lutA[-h_digit / 2]); }
+        fe t1, t2;
+        if (s_digit > 0) { ge_madd(&sum, &sum, b_window +  s_digit/2, t1, t2); }
+        if (s_digit < 0) { ge_msub(&sum, &sum, b_window + -s_digit/2, t1, t2); }
+        i--;
+    }
+    u8 check[32];
+    ge_tobytes(check, &sum);
+    return crypto_verify32(check, signature);
+}

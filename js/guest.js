@@ -21,6 +21,7 @@ import { primordials } from "ext:core/mod.js";
 import {
   guestModule,
   isSharedArrayBuffer,
+  sharedArrayBufferByteLength,
   typedArrayKind,
   viewBytes,
   wasm,
@@ -235,14 +236,67 @@ export class Guest {
   }
 }
 
-// Overwrites the bytes of an ArrayBuffer or ArrayBufferView with zeros (e.g. a key that is no
-// longer needed); anything else is a TypeError (its own `fill` is never called).
-export function wipe(bytes) {
-  const view = viewBytes(bytes);
-  if (view === undefined) {
-    throw new TypeError(`wipe needs an ArrayBuffer or an ArrayBufferView, got ${describe(bytes)}`);
+// wipe's built-ins, captured at module evaluation: a script's replacement of fill or of
+// the getters must not decide what is zeroed (or run instead of zeroing).
+const WipeReflectApply = Reflect.apply;
+const WipeIsView = ArrayBuffer.isView;
+const WipeGetter = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
+const WipeTypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+const WipeTypedArrayTag = WipeGetter(WipeTypedArrayProto, Symbol.toStringTag);
+const WipeTypedArrayBuffer = WipeGetter(WipeTypedArrayProto, "buffer");
+const WipeTypedArrayOffset = WipeGetter(WipeTypedArrayProto, "byteOffset");
+const WipeTypedArrayLength = WipeGetter(WipeTypedArrayProto, "byteLength");
+const WipeDataViewBuffer = WipeGetter(DataView.prototype, "buffer");
+const WipeDataViewOffset = WipeGetter(DataView.prototype, "byteOffset");
+const WipeDataViewLength = WipeGetter(DataView.prototype, "byteLength");
+const WipeArrayBufferLength = WipeGetter(ArrayBuffer.prototype, "byteLength");
+const WipeArrayBufferDetached = WipeGetter(ArrayBuffer.prototype, "detached");
+const WipeFill = WipeTypedArrayProto.fill;
+const WipeUint8Array = Uint8Array;
+
+// Whether buffer is an ArrayBuffer (by its internal slots, not instanceof), and detached.
+function wipeBufferKind(buffer) {
+  try {
+    WipeReflectApply(WipeArrayBufferLength, buffer, []);
+  } catch {
+    try {
+      if (sharedArrayBufferByteLength !== undefined) sharedArrayBufferByteLength(buffer);
+      else return "none";
+    } catch {
+      return "none";
+    }
+    return "shared";
   }
-  TypedArrayPrototypeFill(view, 0);
+  return WipeReflectApply(WipeArrayBufferDetached, buffer, []) ? "detached" : "array";
+}
+
+// Overwrites with zeros (e.g. a key that is no longer needed) a TypedArray's or a
+// DataView's bytes, or a whole ArrayBuffer / SharedArrayBuffer. Anything else, even an
+// object with a fill method, is a TypeError; so is a detached buffer, whose bytes moved
+// to the buffer it was transferred to (wipe that one).
+export function wipe(bytes) {
+  let buffer, offset, length;
+  if (WipeIsView(bytes)) {
+    const typed = WipeReflectApply(WipeTypedArrayTag, bytes, []) !== undefined;
+    buffer = WipeReflectApply(typed ? WipeTypedArrayBuffer : WipeDataViewBuffer, bytes, []);
+    if (wipeBufferKind(buffer) === "detached") throw wipeDetached();
+    offset = WipeReflectApply(typed ? WipeTypedArrayOffset : WipeDataViewOffset, bytes, []);
+    length = WipeReflectApply(typed ? WipeTypedArrayLength : WipeDataViewLength, bytes, []);
+  } else {
+    const kind = wipeBufferKind(bytes);
+    if (kind === "none") {
+      throw new TypeError(`wipe needs a TypedArray, a DataView or an ArrayBuffer, got ${describe(bytes)}`);
+    }
+    if (kind === "detached") throw wipeDetached();
+    buffer = bytes;
+    offset = 0;
+    length = kind === "shared" ? sharedArrayBufferByteLength(bytes) : WipeReflectApply(WipeArrayBufferLength, bytes, []);
+  }
+  WipeReflectApply(WipeFill, new WipeUint8Array(buffer, offset, length), [0]);
+}
+
+function wipeDetached() {
+  return new TypeError("wipe: the buffer is detached (transferred): its bytes now belong to the buffer it was transferred to; wipe that one");
 }
 
 // A short description of a value for argument errors: "Uint8Array(31)", "string".

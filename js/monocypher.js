@@ -17,6 +17,46 @@
 import { Guest, describe } from "ext:wasmcap_runtime/guest.js";
 import { fillRandom } from "ext:wasmcap_runtime/prelude.js";
 
+// Built-ins captured when the module is evaluated (into the startup snapshot), so that a
+// script replacing String.prototype.isWellFormed, %TypedArray%.prototype.set or the like
+// cannot weaken what this module checks or copies. Called with ReflectApply.
+const ReflectApply = Reflect.apply;
+const ReflectOwnKeys = Reflect.ownKeys;
+const ObjectGetPrototypeOf = Object.getPrototypeOf;
+const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
+const ObjectPrototype = Object.prototype;
+const ObjectCreate = Object.create;
+const NumberIsInteger = Number.isInteger;
+const ArrayIncludes = Array.prototype.includes;
+const ArrayJoin = Array.prototype.join;
+const MathFloor = Math.floor;
+const MathMin = Math.min;
+const StringIsWellFormed = String.prototype.isWellFormed;
+const TextEncoderEncode = TextEncoder.prototype.encode;
+const TypedArrayPrototype = ObjectGetPrototypeOf(Uint8Array.prototype);
+const getter = (proto, name) => ObjectGetOwnPropertyDescriptor(proto, name).get;
+const TypedArrayTag = getter(TypedArrayPrototype, Symbol.toStringTag);
+const TypedArrayLength = getter(TypedArrayPrototype, "length");
+const TypedArrayBuffer = getter(TypedArrayPrototype, "buffer");
+const TypedArraySet = TypedArrayPrototype.set;
+const TypedArrayFill = TypedArrayPrototype.fill;
+const TypedArrayByteOffset = getter(TypedArrayPrototype, "byteOffset");
+const Uint8ArrayCtor = Uint8Array;
+
+// subarray() and slice() without them: both look up a species constructor, which a script
+// can replace to be handed the view (of guest memory holding a key, say).
+function viewOf(u8, start, end) {
+  const offset = ReflectApply(TypedArrayByteOffset, u8, []);
+  return new Uint8ArrayCtor(ReflectApply(TypedArrayBuffer, u8, []), offset + start, end - start);
+}
+
+function copyOf(u8, start, end) {
+  const copy = new Uint8ArrayCtor(end - start);
+  ReflectApply(TypedArraySet, copy, [viewOf(u8, start, end)]);
+  return copy;
+}
+const ArrayBufferDetached = getter(ArrayBuffer.prototype, "detached");
+
 const KEY_SIZE = 32;
 const NONCE_SIZE = 24;
 const MAC_SIZE = 16;
@@ -32,6 +72,9 @@ const TEXT_AT = NONCE_AT + NONCE_SIZE;
 
 const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
+
+// The guest exports that Monocypher's lock and unlock call: checked when it is made.
+const AEAD_EXPORTS = ["crypto_aead_lock", "crypto_aead_unlock"];
 
 export class AuthenticationError extends Error {
   constructor(message = "message authentication failed: the ciphertext, mac, ad, key or nonce is wrong") {
@@ -49,6 +92,11 @@ export class Monocypher {
   // that follows the same ABI (arena plus crypto_aead_lock and crypto_aead_unlock).
   constructor(guest = Guest.instantiate("monocypher")) {
     if (!(guest instanceof Guest)) throw new TypeError(`Monocypher needs a Guest, got ${describe(guest)}`);
+    for (const name of AEAD_EXPORTS) {
+      if (typeof guest.exports[name] !== "function") {
+        throw new TypeError(`Monocypher needs a guest that exports ${name} (a function), and this one does not: use the embedded guest, new Monocypher() or Guest.instantiate("monocypher")`);
+      }
+    }
     this.#guest = guest;
     this.#lock = guest.exports.crypto_aead_lock;
     this.#unlock = guest.exports.crypto_aead_unlock;
@@ -70,7 +118,7 @@ export class Monocypher {
   blake2b(message, options) {
     const bytes = bytesOrString(message, "message");
     const { key, size } = blake2bOptions(options, "blake2b");
-    if (bytes.length > HASH_PIECE) {
+    if (byteLength(bytes) > HASH_PIECE) {
       return new Blake2bHasher(this.#guest, key, size).update(bytes).digest();
     }
     const guest = this.#guest;
@@ -79,7 +127,7 @@ export class Monocypher {
       const hash = g.alloc(size);
       const keyPtr = g.copyIn(key);
       const msg = g.copyIn(bytes);
-      hashFn(hash, size, keyPtr, key.length, msg, bytes.length);
+      hashFn(hash, size, keyPtr, byteLength(key), msg, byteLength(bytes));
       return g.copyOut(hash, size);
     });
   }
@@ -105,15 +153,22 @@ export class Monocypher {
 
   // X25519 (RFC 7748): the raw 32-byte shared secret of secretKey and their public
   // key. Not uniformly random and not a key yet: hash it first, with both public keys,
-  // e.g. blake2b(concat(shared, pkA, pkB), { size: 32 }). An all-zero result means a
-  // low-order (malicious) public key.
+  // e.g. blake2b(concat(shared, pkA, pkB), { size: 32 }). A low-order public key (one
+  // of the 14 encodings that give an all-zero secret whatever the secret key: a
+  // malicious or broken peer) is refused with a RangeError, as RFC 7748, section 6.1
+  // allows and libsodium does.
   x25519(secretKey, theirPublicKey) {
     checkSize(secretKey, KEY_SIZE, "secretKey");
     checkSize(theirPublicKey, 32, "theirPublicKey");
     const x25519Fn = exported(this.#guest, "crypto_x25519");
+    const verify32 = exported(this.#guest, "crypto_verify32");
     return this.#guest.withArena((g) => {
       const shared = g.alloc(32);
+      const zero = g.alloc(32);
       x25519Fn(shared, g.copyIn(secretKey), g.copyIn(theirPublicKey));
+      if (verify32(shared, zero) === 0) { // constant time; only the outcome is revealed
+        throw new RangeError("x25519: theirPublicKey is a low-order point (the shared secret would be all zeros, RFC 7748, section 6.1): it is malicious or broken, refuse it");
+      }
       return g.copyOut(shared, 32);
     });
   }
@@ -154,32 +209,33 @@ export class Monocypher {
       }
       const sig = g.alloc(64);
       const msg = g.copyIn(bytes);
-      signFn(sig, sk, msg, bytes.length);
+      signFn(sig, sk, msg, byteLength(bytes));
       return g.copyOut(sig, 64);
     });
   }
 
-  // Checks an Ed25519 signature of message under publicKey: true or false. Strict as
-  // RFC 8032 decodes points: a non-canonical encoding of A (publicKey) or R (the first
-  // half of signature) is refused, which Monocypher alone would accept; S must be < L.
+  // Checks an Ed25519 signature of message under publicKey: true or false. With
+  // libsodium's rules (crypto_sign_verify_detached), stricter than Monocypher's own
+  // check: false if S >= L, if the public key A or R (the signature's first half) has
+  // small order, if A is not a canonical encoding, or unless [S]B - [h]A encodes to R's
+  // very bytes (the cofactorless equation). See guest/monocypher_guest.c.
   ed25519Verify(signature, publicKey, message) {
     checkSize(signature, 64, "signature");
     checkSize(publicKey, 32, "publicKey");
     const bytes = bytesOrString(message, "message");
-    if (!canonicalPoint(publicKey) || !canonicalPoint(signature.subarray(0, 32))) return false;
-    const checkFn = exported(this.#guest, "crypto_ed25519_check");
+    const checkFn = exported(this.#guest, "wasmcap_ed25519_check");
     return this.#guest.withArena((g) =>
-      checkFn(g.copyIn(signature), g.copyIn(publicKey), g.copyIn(bytes), bytes.length) === 0);
+      checkFn(g.copyIn(signature), g.copyIn(publicKey), g.copyIn(bytes), byteLength(bytes)) === 0);
   }
 
   // Argon2id (RFC 9106) of password with salt (each a Uint8Array or a string; salt at
   // least 8 bytes, 16 random ones recommended): size bytes (default 32). memoryKiB
-  // (at least 8 x lanes) and passes set the cost; key and ad are optional inputs.
-  // The work area comes from the guest's arena and is wiped afterwards.
+  // (at least 8 x lanes) and passes set the cost, within ARGON2_LIMITS; key and ad are
+  // optional inputs. The work area comes from the guest's arena and is wiped afterwards.
   argon2id(password, salt, options) {
     const pass = bytesOrString(password, "password");
     const saltBytes = bytesOrString(salt, "salt");
-    if (saltBytes.length < 8) {
+    if (byteLength(saltBytes) < 8) {
       throw new TypeError(`salt must be at least 8 bytes (16 recommended), got ${describe(salt)}`);
     }
     const o = argon2Options(options);
@@ -197,7 +253,7 @@ export class Monocypher {
         throw new RangeError(`argon2id: memoryKiB ${o.memoryKiB} (${+(o.memoryKiB / 1024).toFixed(1)} MiB) is more memory than this guest can allocate (its arena gives at most 2 GiB at once, less under --max-guest-mb)`, { cause: e });
       }
       argon2Fn(hash, o.size, work, ARGON2_ID, o.memoryKiB, o.passes, o.lanes,
-        passPtr, pass.length, saltPtr, saltBytes.length, keyPtr, o.key.length, adPtr, o.ad.length);
+        passPtr, byteLength(pass), saltPtr, byteLength(saltBytes), keyPtr, byteLength(o.key), adPtr, byteLength(o.ad));
       return g.copyOut(hash, o.size);
     });
   }
@@ -205,10 +261,10 @@ export class Monocypher {
   // Compares two Uint8Arrays in constant time (for their length, which is not secret):
   // true if they are equal. Use it for MACs and hashes, never ===-loops.
   equal(a, b) {
-    if (!(a instanceof Uint8Array)) throw new TypeError(`a must be a Uint8Array, got ${describe(a)}`);
-    if (!(b instanceof Uint8Array)) throw new TypeError(`b must be a Uint8Array, got ${describe(b)}`);
-    if (a.length !== b.length) return false;
-    const len = a.length;
+    checkBytes(a, "a");
+    checkBytes(b, "b");
+    const len = byteLength(a);
+    if (len !== byteLength(b)) return false;
     if (len === 16 || len === 32 || len === 64) {
       const verifyFn = exported(this.#guest, `crypto_verify${len}`);
       return this.#guest.withArena((g) => verifyFn(g.copyIn(a), g.copyIn(b)) === 0);
@@ -220,19 +276,27 @@ export class Monocypher {
 
   // Streaming AEAD for inputs too large for memory (see STREAM FORMAT below):
   // .header (send it first), .update(bytes) -> sealed bytes, .final() -> the rest.
-  encryptStream(key) {
+  // ad (Uint8Array or string, optional) is authenticated with every chunk: the stream
+  // opens only with the same ad, so one key can seal many streams each bound to its
+  // context (a file name, a version, a recipient).
+  encryptStream(key, ad, ...rest) {
+    noMoreArguments(rest, "encryptStream(key, ad?)", 2);
     checkSize(key, KEY_SIZE, "key");
-    return new EncryptStream(this.#guest, key);
+    const adBytes = ad === undefined ? EMPTY : bytesOrString(ad, "ad");
+    return new EncryptStream(this.#guest, key, adBytes);
   }
 
-  // Opens what encryptStream made: .update(sealed) -> plaintext of each chunk whose
-  // mac checks, .final() -> the last chunk's plaintext; AuthenticationError on any
-  // tampering, truncation, reordering, dropped or repeated chunk. Until final()
-  // returns, the stream may yet turn out truncated: do not act on the output before.
-  decryptStream(key, header) {
+  // Opens what encryptStream made (with the same ad): .update(sealed) -> plaintext of
+  // each chunk whose mac checks, .final() -> the last chunk's plaintext;
+  // AuthenticationError on any tampering, truncation, reordering, dropped or repeated
+  // chunk, or another ad. Until final() returns, the stream may yet turn out truncated:
+  // do not act on the output before.
+  decryptStream(key, header, ad, ...rest) {
+    noMoreArguments(rest, "decryptStream(key, header, ad?)", 3);
     checkSize(key, KEY_SIZE, "key");
     checkSize(header, STREAM_HEADER_SIZE, "header");
-    return new DecryptStream(this.#guest, key, header);
+    const adBytes = ad === undefined ? EMPTY : bytesOrString(ad, "ad");
+    return new DecryptStream(this.#guest, key, header, adBytes);
   }
 
   // A new random 32-byte key from the CSPRNG.
@@ -250,7 +314,9 @@ export class Monocypher {
   }
 
   // Encrypts and authenticates plaintext (Uint8Array or string, as UTF-8) under key,
-  // also authenticating the optional ad, with a fresh random nonce.
+  // also authenticating the optional ad, with a fresh random nonce. mac, nonce and
+  // ciphertext are views of one new ArrayBuffer (mac | nonce | ciphertext): pass
+  // ciphertext.buffer on and you pass all three.
   lock(plaintext, key, ad) {
     const text = bytesOrString(plaintext, "plaintext");
     checkSize(key, KEY_SIZE, "key");
@@ -258,9 +324,10 @@ export class Monocypher {
     return this.#seal(text, key, null, adBytes);
   }
 
-  // lock() with a caller-chosen nonce, for test vectors only. Never lock two messages
-  // with the same key and nonce: that reveals both and allows forgeries.
-  lockWithNonce(plaintext, key, nonce, ad) {
+  // DANGEROUS: lock() with a caller-chosen nonce, for test vectors only. Locking two
+  // messages with the same key and nonce reveals both plaintexts' XOR and lets anyone
+  // forge messages under that key. Use lock(), which draws a random nonce.
+  lockWithNonceUnsafe(plaintext, key, nonce, ad) {
     const text = bytesOrString(plaintext, "plaintext");
     checkSize(key, KEY_SIZE, "key");
     checkSize(nonce, NONCE_SIZE, "nonce");
@@ -271,27 +338,25 @@ export class Monocypher {
   // Checks the mac and decrypts. Throws AuthenticationError if anything was tampered
   // with; no plaintext is returned or left behind then.
   unlock(ciphertext, mac, key, nonce, ad) {
-    if (!(ciphertext instanceof Uint8Array)) {
-      throw new TypeError(`ciphertext must be a Uint8Array, got ${describe(ciphertext)}`);
-    }
+    checkBytes(ciphertext, "ciphertext");
     checkSize(mac, MAC_SIZE, "mac");
     checkSize(key, KEY_SIZE, "key");
     checkSize(nonce, NONCE_SIZE, "nonce");
     const adBytes = ad === undefined ? EMPTY : bytesOrString(ad, "ad");
     const guest = this.#guest;
-    const adLen = adBytes.length;
-    const len = ciphertext.length;
+    const adLen = byteLength(adBytes);
+    const len = byteLength(ciphertext);
     try {
-      const base = guest.alloc(AD_AT + adLen + TEXT_AT + len);
+      const base = allocBox(guest, AD_AT + adLen + TEXT_AT + len, "ciphertext", len);
       const box = AD_AT + adLen; // mac | nonce | text, relative to base
       // One checked view of the block, valid until memory grows: nothing below allocates.
       const mem = guest.view(base, box + TEXT_AT + len);
-      if (ciphertext.length !== len) throw detached("ciphertext");
-      mem.set(key, 0);
-      if (adLen !== 0) mem.set(adBytes, AD_AT);
-      mem.set(mac, box + MAC_AT);
-      mem.set(nonce, box + NONCE_AT);
-      mem.set(ciphertext, box + TEXT_AT);
+      if (byteLength(ciphertext) !== len) throw detached("ciphertext");
+      ReflectApply(TypedArraySet, mem, [key, 0]);
+      if (adLen !== 0) ReflectApply(TypedArraySet, mem, [adBytes, AD_AT]);
+      ReflectApply(TypedArraySet, mem, [mac, box + MAC_AT]);
+      ReflectApply(TypedArraySet, mem, [nonce, box + NONCE_AT]);
+      ReflectApply(TypedArraySet, mem, [ciphertext, box + TEXT_AT]);
       // Decrypts in place, and only if the mac matches: Monocypher checks it first.
       const textPtr = base + box + TEXT_AT;
       const status = this.#unlock(textPtr, base + box + MAC_AT, base, base + box + NONCE_AT,
@@ -306,24 +371,24 @@ export class Monocypher {
   // nonce: null draws a fresh one from the CSPRNG straight into guest memory.
   #seal(text, key, nonce, ad) {
     const guest = this.#guest;
-    const adLen = ad.length;
-    const len = text.length;
+    const adLen = byteLength(ad);
+    const len = byteLength(text);
     try {
-      const base = guest.alloc(AD_AT + adLen + TEXT_AT + len);
+      const base = allocBox(guest, AD_AT + adLen + TEXT_AT + len, "plaintext", len);
       const box = AD_AT + adLen;
       const mem = guest.view(base, box + TEXT_AT + len);
-      if (text.length !== len) throw detached("plaintext");
-      mem.set(key, 0);
-      if (adLen !== 0) mem.set(ad, AD_AT);
-      if (nonce === null) fillRandom(mem.subarray(box + NONCE_AT, box + TEXT_AT));
-      else mem.set(nonce, box + NONCE_AT);
-      if (len !== 0) mem.set(text, box + TEXT_AT);
+      if (byteLength(text) !== len) throw detached("plaintext");
+      ReflectApply(TypedArraySet, mem, [key, 0]);
+      if (adLen !== 0) ReflectApply(TypedArraySet, mem, [ad, AD_AT]);
+      if (nonce === null) fillRandom(viewOf(mem, box + NONCE_AT, box + TEXT_AT));
+      else ReflectApply(TypedArraySet, mem, [nonce, box + NONCE_AT]);
+      if (len !== 0) ReflectApply(TypedArraySet, mem, [text, box + TEXT_AT]);
       // Encrypts in place: Monocypher allows cipher_text == plain_text.
       const textPtr = base + box + TEXT_AT;
       this.#lock(textPtr, base + box + MAC_AT, base, base + box + NONCE_AT, base + AD_AT, adLen, textPtr, len);
       // mac | nonce | ciphertext in one new ArrayBuffer. (Views made with the constructor
       // rather than subarray(), which looks up a species constructor: 2x slower in V8.)
-      const out = guest.copyOut(base + box, TEXT_AT + len).buffer;
+      const out = ReflectApply(TypedArrayBuffer, guest.copyOut(base + box, TEXT_AT + len), []);
       return {
         mac: new Uint8Array(out, MAC_AT, MAC_SIZE),
         nonce: new Uint8Array(out, NONCE_AT, NONCE_SIZE),
@@ -335,35 +400,159 @@ export class Monocypher {
   }
 }
 
+// The one block of a lock or unlock; an input too large for the guest's memory is
+// refused with what to do instead. (A RangeError from alloc is a lying guest's pointer
+// or a bad size: passed on as it is.)
+function allocBox(guest, size, name, len) {
+  try {
+    return guest.alloc(size);
+  } catch (e) {
+    if (e instanceof RangeError) throw e;
+    throw new RangeError(`${name} of ${len} bytes is too large to lock or unlock at once in this guest's memory: use encryptStream / decryptStream for large inputs`, { cause: e });
+  }
+}
+
 // A view of this guest's own memory passed as input is detached when alloc grows it.
 function detached(name) {
   return new TypeError(`${name} was detached by guest memory growth (it was a view of guest memory)`);
 }
 
+// --- Arguments ---------------------------------------------------------------------------
+// Every byte input goes through checkBytes (a real Uint8Array, not detached), every
+// string through wellFormed, every options object through checkOptions.
+
+// Whether value is a Uint8Array (or a subclass): its internal slot, not instanceof or
+// Symbol.toStringTag lookups, which a script can fake.
+function isUint8Array(value) {
+  return ReflectApply(TypedArrayTag, value, []) === "Uint8Array";
+}
+
+// The length of a checked Uint8Array from its internal slot (an own `length` property
+// could lie).
+function byteLength(bytes) {
+  return ReflectApply(TypedArrayLength, bytes, []);
+}
+
+function isDetached(bytes) {
+  const buffer = ReflectApply(TypedArrayBuffer, bytes, []);
+  try {
+    return ReflectApply(ArrayBufferDetached, buffer, []);
+  } catch {
+    return false; // a SharedArrayBuffer, which cannot be detached
+  }
+}
+
+// A detached view reads as empty: encrypting, hashing or signing it would silently
+// process the empty message.
+function detachedInput(name) {
+  return new TypeError(`${name} is a Uint8Array whose ArrayBuffer is detached (transferred): its bytes are gone, pass the bytes themselves`);
+}
+
+function checkBytes(value, name) {
+  if (!isUint8Array(value)) throw new TypeError(`${name} must be a Uint8Array, got ${describe(value)}`);
+  if (byteLength(value) === 0 && isDetached(value)) throw detachedInput(name);
+}
+
+function wellFormed(value, name) {
+  if (!ReflectApply(StringIsWellFormed, value, [])) {
+    throw new TypeError(`${name} is a string with a lone surrogate (not well-formed UTF-16), which UTF-8 cannot encode: it would become U+FFFD, so different strings would give the same bytes; pass a well-formed string or a Uint8Array`);
+  }
+  return ReflectApply(TextEncoderEncode, encoder, [value]);
+}
+
 function bytesOrString(value, name) {
-  if (value instanceof Uint8Array) return value;
-  if (typeof value === "string") return encoder.encode(value);
-  throw new TypeError(`${name} must be a Uint8Array or a string, got ${describe(value)}`);
+  if (typeof value === "string") return wellFormed(value, name);
+  if (!isUint8Array(value)) throw new TypeError(`${name} must be a Uint8Array or a string, got ${describe(value)}`);
+  if (byteLength(value) === 0 && isDetached(value)) throw detachedInput(name);
+  return value;
 }
 
 function checkSize(value, size, name) {
-  if (!(value instanceof Uint8Array && value.length === size)) {
+  if (!(isUint8Array(value) && byteLength(value) === size)) {
+    if (isUint8Array(value) && isDetached(value)) throw detachedInput(name);
     throw new TypeError(`${name} must be a Uint8Array of ${size} bytes, got ${describe(value)}`);
   }
+}
+
+// Functions that take optional trailing arguments refuse extra ones: an argument in the
+// wrong place must not be silently dropped.
+function noMoreArguments(rest, signature, count) {
+  if (rest.length !== 0) {
+    throw new TypeError(`${signature} takes at most ${count} arguments, got ${count + rest.length}`);
+  }
+}
+
+// Reads an options object: undefined (no options), or a plain object (its prototype
+// Object.prototype or null) whose own properties are data properties named in `keys`.
+// Anything else is a TypeError naming the accepted keys, never silently ignored: a
+// Uint8Array passed where { key } belongs, { Key: k } or { length: 32 } would otherwise
+// give an unkeyed or default result. Returns the values in a null-prototype record
+// (inherited properties, e.g. on Object.prototype, are never read).
+function checkOptions(options, fn, keys) {
+  const record = ObjectCreate(null);
+  if (options === undefined) return record;
+  const accepted = `{ ${ReflectApply(ArrayJoin, keys, [", "])} }`;
+  const refuse = (why, cause) => new TypeError(`${fn} options must be a plain object with only the keys ${accepted}; ${why}`, cause === undefined ? undefined : { cause });
+  if (options === null || typeof options !== "object") throw refuse(`got ${describe(options)}`);
+  let proto, names;
+  try { // a Proxy's traps run here
+    proto = ObjectGetPrototypeOf(options);
+    names = ReflectOwnKeys(options);
+  } catch (e) {
+    throw refuse("reading it threw", e);
+  }
+  if (proto !== ObjectPrototype && proto !== null) {
+    const hint = isUint8Array(options) && ReflectApply(ArrayIncludes, keys, ["key"]) ? ` (a key goes in the options: ${fn}(..., { key }))` : "";
+    throw refuse(`got ${describe(options)}${hint}`);
+  }
+  for (const name of names) {
+    if (typeof name !== "string" || !ReflectApply(ArrayIncludes, keys, [name])) {
+      throw refuse(`got an unknown key ${typeof name === "string" ? JSON.stringify(name) : String(name)}`);
+    }
+    let desc;
+    try {
+      desc = ObjectGetOwnPropertyDescriptor(options, name);
+    } catch (e) {
+      throw refuse(`reading ${name} threw`, e);
+    }
+    if (desc === undefined) continue; // a Proxy that listed a key it does not have
+    if (!("value" in desc)) throw refuse(`its ${name} is a getter or setter, not a value`);
+    record[name] = desc.value;
+  }
+  return record;
+}
+
+function checkInteger(value, min, max, name) {
+  if (!(NumberIsInteger(value) && value >= min && value <= max)) {
+    throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
+  }
+  return value;
 }
 
 // ---------------------------------------------------------------------------------------
 // Hashing, streams and their helpers (the methods above).
 
-// Zeroes a Uint8Array, e.g. a key no longer needed (the same function as wasmcap:guest's).
+// Zeroes a Uint8Array, another TypedArray, a DataView or an ArrayBuffer, e.g. a key no
+// longer needed (the same function as wasmcap:guest's).
 export { wipe } from "ext:wasmcap_runtime/guest.js";
 
 const ARGON2_ID = 2;
+// Argon2id's cost limits: beyond them a call would run for minutes or hours (the RFC's
+// recommendations are 2 GiB x 1 pass and 64 MiB x 3 passes). memoryKiB x passes bounds
+// the work (about 10 s per 2^24 KiB on a laptop core); lanes are computed one after
+// another here, so more of them only cost memory.
+export const ARGON2_LIMITS = Object.freeze({
+  memoryKiB: 2 * 1024 * 1024, // 2 GiB: the most the guest's arena can give at once
+  passes: 1024,
+  lanes: 64,
+  work: 1 << 24, // memoryKiB x passes (16 GiB processed)
+  size: 1024,
+});
 // Inputs larger than this are hashed piecewise, so a huge input never needs a guest
 // arena of its own size.
 const HASH_PIECE = 1 << 20;
 
-// STREAM FORMAT (version 1). encryptStream(key) writes:
+// STREAM FORMAT (version 1). encryptStream(key, ad) writes:
 //   header: 32 bytes = "wasmcap" (7 ASCII bytes) | 0x01 (version) | 24-byte random nonce
 //   then chunks, each = mac (16 bytes) | ciphertext (as long as its plaintext)
 // Every chunk but the last holds exactly STREAM_CHUNK_SIZE (64 KiB) of plaintext; the
@@ -372,17 +561,29 @@ const HASH_PIECE = 1 << 20;
 // a reader can split the stream without length fields. Chunks are sealed with
 // Monocypher's incremental AEAD: crypto_aead_init_x(key, nonce), then one
 // crypto_aead_write per chunk (XChaCha20-Poly1305 whose key is ratcheted after every
-// chunk, so each chunk can only be opened at its own position), with a one-byte
-// associated data: 0x00 for a chunk that more chunks follow, 0x01 for the last one.
-// Hence a flipped bit, a reordered, dropped or repeated chunk, a chunk from another
-// stream or key, a cut in a chunk and a stream cut after a whole chunk (no last
-// chunk) all fail authentication.
+// chunk, so each chunk can only be opened at its own position), whose associated data
+// is one byte, 0x00 for a chunk that more chunks follow and 0x01 for the last one,
+// followed by the stream's ad (empty when none is given, so streams without ad are
+// the same bytes as before ad existed). Hence a flipped bit, a reordered, dropped or
+// repeated chunk, a chunk from another stream or key, a whole stream sealed with
+// another ad, a cut in a chunk and a stream cut after a whole chunk (no last chunk)
+// all fail authentication. The ad is authenticated once per chunk: keep it short
+// (hash a large context first).
 export const STREAM_CHUNK_SIZE = 65536;
 export const STREAM_HEADER_SIZE = 32;
 const SEALED_CHUNK_SIZE = MAC_SIZE + STREAM_CHUNK_SIZE;
 const STREAM_MAGIC = "wasmcap\x01";
-const AD_MORE = Uint8Array.of(0);
-const AD_LAST = Uint8Array.of(1);
+const CHUNK_MORE = 0;
+const CHUNK_LAST = 1;
+
+// The associated data of a stream's chunks: the flag byte, then the stream's ad (a copy:
+// the caller may change or wipe theirs).
+function chunkAd(flag, ad) {
+  const out = new Uint8Array(1 + byteLength(ad));
+  out[0] = flag;
+  ReflectApply(TypedArraySet, out, [ad, 1]);
+  return out;
+}
 
 function exported(guest, name) {
   const fn = guest.exports[name];
@@ -400,27 +601,13 @@ function describeValue(value) {
   return describe(value);
 }
 
-function optionsObject(options, fn) {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`${fn} options must be an object, got ${describe(options)}`);
-  }
-  return options;
-}
-
-function checkInteger(value, min, max, name) {
-  if (!(Number.isInteger(value) && value >= min && value <= max)) {
-    throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
 function blake2bOptions(options, fn) {
-  const o = optionsObject(options, fn);
+  const o = checkOptions(options, fn, ["key", "size"]);
   const key = o.key === undefined ? EMPTY : o.key;
-  if (!(key instanceof Uint8Array && key.length <= 64)) {
+  if (!(isUint8Array(key) && byteLength(key) <= 64)) {
     throw new TypeError(`key must be a Uint8Array of 0 to 64 bytes, got ${describe(o.key)}`);
   }
+  if (byteLength(key) === 0 && o.key !== undefined && isDetached(key)) throw detachedInput("key");
   const size = o.size === undefined ? 64 : checkInteger(o.size, 1, 64, "size");
   return { key, size };
 }
@@ -429,27 +616,19 @@ function argon2Options(options) {
   if (options === undefined) {
     throw new TypeError("argon2id needs options { memoryKiB, passes }, got undefined");
   }
-  const o = optionsObject(options, "argon2id");
-  const lanes = o.lanes === undefined ? 1 : checkInteger(o.lanes, 1, 0xffffff, "lanes");
-  const memoryKiB = checkInteger(o.memoryKiB, 8 * lanes, 0xffffffff, "memoryKiB");
-  const passes = checkInteger(o.passes, 1, 0xffffffff, "passes");
-  const size = o.size === undefined ? 32 : checkInteger(o.size, 4, 0xffffffff, "size");
+  const o = checkOptions(options, "argon2id", ["memoryKiB", "passes", "lanes", "size", "key", "ad"]);
+  const L = ARGON2_LIMITS;
+  const lanes = o.lanes === undefined ? 1 : checkInteger(o.lanes, 1, L.lanes, "lanes");
+  const memoryKiB = checkInteger(o.memoryKiB, 8 * lanes, L.memoryKiB, "memoryKiB");
+  const passes = checkInteger(o.passes, 1, L.passes, "passes");
+  if (memoryKiB * passes > L.work) {
+    throw new RangeError(`argon2id: memoryKiB x passes must be at most ${L.work} (ARGON2_LIMITS.work), got ${memoryKiB} x ${passes} = ${memoryKiB * passes}: that would run for minutes`);
+  }
+  const size = o.size === undefined ? 32 : checkInteger(o.size, 4, L.size, "size");
   const key = o.key === undefined ? EMPTY : o.key;
-  if (!(key instanceof Uint8Array)) throw new TypeError(`key must be a Uint8Array, got ${describe(o.key)}`);
+  if (o.key !== undefined) checkBytes(key, "key");
   const ad = o.ad === undefined ? EMPTY : bytesOrString(o.ad, "ad");
   return { memoryKiB, passes, lanes, size, key, ad };
-}
-
-
-// Whether 32 bytes are a canonical Ed25519 point encoding as RFC 8032, 5.1.3 decodes
-// them: y (the low 255 bits) below p = 2^255 - 19, and no sign bit for x = 0 (the two
-// points with y^2 = 1). Public data: no need for constant time.
-function canonicalPoint(bytes) {
-  let y = 0n;
-  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? bytes[i] & 0x7f : bytes[i]);
-  const p = (1n << 255n) - 19n;
-  if (y >= p) return false;
-  return !((bytes[31] & 0x80) !== 0 && (y === 1n || y === p - 1n));
 }
 
 function finished(what) {
@@ -469,8 +648,8 @@ class Blake2bHasher {
     this.#ctx = new Uint8Array(ctxSize);
     guest.withArena((g) => {
       const ctx = g.alloc(ctxSize);
-      initFn(ctx, size, g.copyIn(key), key.length);
-      this.#ctx.set(g.view(ctx, ctxSize));
+      initFn(ctx, size, g.copyIn(key), byteLength(key));
+      ReflectApply(TypedArraySet, this.#ctx, [g.view(ctx, ctxSize)]);
     });
   }
 
@@ -480,12 +659,13 @@ class Blake2bHasher {
     const bytes = this.#guest.stable(bytesOrString(message, "message"));
     const updateFn = exported(this.#guest, "crypto_blake2b_update");
     const state = this.#ctx;
-    for (let at = 0; at < bytes.length; at += HASH_PIECE) {
-      const piece = bytes.subarray(at, Math.min(at + HASH_PIECE, bytes.length));
+    const len = byteLength(bytes);
+    for (let at = 0; at < len; at += HASH_PIECE) {
+      const piece = viewOf(bytes, at, MathMin(at + HASH_PIECE, len));
       this.#guest.withArena((g) => {
         const ctx = g.copyIn(state);
-        updateFn(ctx, g.copyIn(piece), piece.length);
-        state.set(g.view(ctx, state.length));
+        updateFn(ctx, g.copyIn(piece), byteLength(piece));
+        ReflectApply(TypedArraySet, state, [g.view(ctx, byteLength(state))]);
       });
     }
     return this;
@@ -505,7 +685,7 @@ class Blake2bHasher {
         return g.copyOut(hash, this.#size);
       });
     } finally {
-      state.fill(0);
+      ReflectApply(TypedArrayFill, state, [0]);
     }
   }
 }
@@ -522,41 +702,42 @@ class Chunker {
 
   // How many whole chunks feeding `bytes` completes.
   wholeChunks(bytes) {
-    return Math.floor((this.#length + bytes.length) / this.#pending.length);
+    return MathFloor((this.#length + byteLength(bytes)) / byteLength(this.#pending));
   }
 
   // Calls each(chunk, index) for every whole chunk of what is pending plus `bytes`, and
   // keeps the rest for the next call.
   feed(bytes, each) {
-    const size = this.#pending.length;
     const pending = this.#pending;
+    const size = byteLength(pending);
+    const total = byteLength(bytes);
     const chunks = this.wholeChunks(bytes);
     let at = 0;
     for (let c = 0; c < chunks; c++) {
       let chunk;
       if (this.#length > 0) {
         const take = size - this.#length;
-        pending.set(bytes.subarray(at, at + take), this.#length);
+        ReflectApply(TypedArraySet, pending, [viewOf(bytes, at, at + take), this.#length]);
         at += take;
         chunk = pending;
       } else {
-        chunk = bytes.subarray(at, at + size);
+        chunk = viewOf(bytes, at, at + size);
         at += size;
       }
       this.#length = 0;
       each(chunk, c);
     }
-    pending.set(bytes.subarray(at), this.#length);
-    this.#length += bytes.length - at;
+    ReflectApply(TypedArraySet, pending, [viewOf(bytes, at, total), this.#length]);
+    this.#length += total - at;
   }
 
   // The partial chunk (a view: copy it before feeding more).
   get rest() {
-    return this.#pending.subarray(0, this.#length);
+    return viewOf(this.#pending, 0, this.#length);
   }
 
   wipe() {
-    this.#pending.fill(0);
+    ReflectApply(TypedArrayFill, this.#pending, [0]);
     this.#length = 0;
   }
 }
@@ -566,26 +747,31 @@ class EncryptStream {
   #ctx; // crypto_aead_ctx between chunks; null once finished
   #plaintext = new Chunker(STREAM_CHUNK_SIZE);
   #header;
+  #adMore;
+  #adLast;
 
-  constructor(guest, key) {
+  constructor(guest, key, ad) {
     const initFn = exported(guest, "crypto_aead_init_x");
     exported(guest, "crypto_aead_write");
     const ctxSize = exported(guest, "wasmcap_aead_ctx_size")() >>> 0;
     this.#guest = guest;
+    this.#adMore = chunkAd(CHUNK_MORE, ad);
+    this.#adLast = chunkAd(CHUNK_LAST, ad);
     this.#ctx = new Uint8Array(ctxSize);
     this.#header = new Uint8Array(STREAM_HEADER_SIZE);
     for (let i = 0; i < STREAM_MAGIC.length; i++) this.#header[i] = STREAM_MAGIC.charCodeAt(i);
-    fillRandom(this.#header.subarray(STREAM_MAGIC.length));
+    const nonce = viewOf(this.#header, STREAM_MAGIC.length, STREAM_HEADER_SIZE);
+    fillRandom(nonce);
     guest.withArena((g) => {
       const ctx = g.alloc(ctxSize);
-      initFn(ctx, g.copyIn(key), g.copyIn(this.#header.subarray(STREAM_MAGIC.length)));
-      this.#ctx.set(g.view(ctx, ctxSize));
+      initFn(ctx, g.copyIn(key), g.copyIn(nonce));
+      ReflectApply(TypedArraySet, this.#ctx, [g.view(ctx, ctxSize)]);
     });
   }
 
   // The 32-byte header (magic, version and nonce), to send or store before the chunks.
   get header() {
-    return this.#header.slice();
+    return copyOf(this.#header, 0, STREAM_HEADER_SIZE);
   }
 
   // Takes plaintext (Uint8Array or string) of any length; returns the sealed chunks
@@ -595,7 +781,7 @@ class EncryptStream {
     const bytes = this.#guest.stable(bytesOrString(plaintext, "plaintext"));
     const out = new Uint8Array(this.#plaintext.wholeChunks(bytes) * SEALED_CHUNK_SIZE);
     try {
-      this.#plaintext.feed(bytes, (text, c) => this.#seal(text, AD_MORE, out, c * SEALED_CHUNK_SIZE));
+      this.#plaintext.feed(bytes, (text, c) => this.#seal(text, this.#adMore, out, c * SEALED_CHUNK_SIZE));
       return out;
     } catch (e) {
       this.#finish();
@@ -609,8 +795,8 @@ class EncryptStream {
     if (this.#ctx === null) throw finished("stream");
     try {
       const rest = this.#plaintext.rest;
-      const out = new Uint8Array(MAC_SIZE + rest.length);
-      this.#seal(rest, AD_LAST, out, 0);
+      const out = new Uint8Array(MAC_SIZE + byteLength(rest));
+      this.#seal(rest, this.#adLast, out, 0);
       return out;
     } finally {
       this.#finish();
@@ -621,20 +807,21 @@ class EncryptStream {
   #seal(text, ad, out, offset) {
     const state = this.#ctx;
     const writeFn = exported(this.#guest, "crypto_aead_write");
+    const len = byteLength(text);
     this.#guest.withArena((g) => {
       const ctx = g.copyIn(state);
       const adPtr = g.copyIn(ad);
       const mac = g.alloc(MAC_SIZE);
       const textPtr = g.copyIn(text);
-      writeFn(ctx, textPtr, mac, adPtr, 1, textPtr, text.length); // in place
-      out.set(g.view(mac, MAC_SIZE), offset);
-      out.set(g.view(textPtr, text.length), offset + MAC_SIZE);
-      state.set(g.view(ctx, state.length));
+      writeFn(ctx, textPtr, mac, adPtr, byteLength(ad), textPtr, len); // in place
+      ReflectApply(TypedArraySet, out, [g.view(mac, MAC_SIZE), offset]);
+      ReflectApply(TypedArraySet, out, [g.view(textPtr, len), offset + MAC_SIZE]);
+      ReflectApply(TypedArraySet, state, [g.view(ctx, byteLength(state))]);
     });
   }
 
   #finish() {
-    this.#ctx?.fill(0);
+    if (this.#ctx !== null) ReflectApply(TypedArrayFill, this.#ctx, [0]);
     this.#ctx = null;
     this.#plaintext.wipe();
   }
@@ -645,8 +832,10 @@ class DecryptStream {
   #ctx; // crypto_aead_ctx between chunks; null once finished or failed
   #sealed = new Chunker(SEALED_CHUNK_SIZE);
   #chunk = 0; // index of the next chunk, for error messages
+  #adMore;
+  #adLast;
 
-  constructor(guest, key, header) {
+  constructor(guest, key, header, ad) {
     for (let i = 0; i < STREAM_MAGIC.length; i++) {
       if (header[i] !== STREAM_MAGIC.charCodeAt(i)) {
         throw new AuthenticationError("stream header is not a wasmcap stream (version 1) header: it is corrupt, or not a header");
@@ -656,12 +845,14 @@ class DecryptStream {
     exported(guest, "crypto_aead_read");
     const ctxSize = exported(guest, "wasmcap_aead_ctx_size")() >>> 0;
     this.#guest = guest;
+    this.#adMore = chunkAd(CHUNK_MORE, ad);
+    this.#adLast = chunkAd(CHUNK_LAST, ad);
     this.#ctx = new Uint8Array(ctxSize);
-    const nonce = header.slice(STREAM_MAGIC.length);
+    const nonce = copyOf(header, STREAM_MAGIC.length, STREAM_HEADER_SIZE);
     guest.withArena((g) => {
       const ctx = g.alloc(ctxSize);
       initFn(ctx, g.copyIn(key), g.copyIn(nonce));
-      this.#ctx.set(g.view(ctx, ctxSize));
+      ReflectApply(TypedArraySet, this.#ctx, [g.view(ctx, ctxSize)]);
     });
   }
 
@@ -670,16 +861,14 @@ class DecryptStream {
   // the stream is then unusable.
   update(sealed) {
     if (this.#ctx === null) throw finished("stream");
-    if (!(sealed instanceof Uint8Array)) {
-      throw new TypeError(`sealed must be a Uint8Array, got ${describe(sealed)}`);
-    }
+    checkBytes(sealed, "sealed");
     const bytes = this.#guest.stable(sealed);
     const out = new Uint8Array(this.#sealed.wholeChunks(bytes) * STREAM_CHUNK_SIZE);
     try {
-      this.#sealed.feed(bytes, (box, c) => this.#open(box, AD_MORE, out, c * STREAM_CHUNK_SIZE));
+      this.#sealed.feed(bytes, (box, c) => this.#open(box, this.#adMore, out, c * STREAM_CHUNK_SIZE));
       return out;
     } catch (e) {
-      out.fill(0);
+      ReflectApply(TypedArrayFill, out, [0]);
       this.#finish();
       throw e;
     }
@@ -691,11 +880,11 @@ class DecryptStream {
     if (this.#ctx === null) throw finished("stream");
     try {
       const rest = this.#sealed.rest;
-      if (rest.length < MAC_SIZE) {
+      if (byteLength(rest) < MAC_SIZE) {
         throw new AuthenticationError("stream truncated: it ends without its last chunk");
       }
-      const out = new Uint8Array(rest.length - MAC_SIZE);
-      this.#open(rest, AD_LAST, out, 0);
+      const out = new Uint8Array(byteLength(rest) - MAC_SIZE);
+      this.#open(rest, this.#adLast, out, 0);
       return out;
     } finally {
       this.#finish();
@@ -706,23 +895,23 @@ class DecryptStream {
   #open(box, ad, out, offset) {
     const state = this.#ctx;
     const readFn = exported(this.#guest, "crypto_aead_read");
-    const len = box.length - MAC_SIZE;
+    const len = byteLength(box) - MAC_SIZE;
     const index = this.#chunk++;
     this.#guest.withArena((g) => {
       const ctx = g.copyIn(state);
       const adPtr = g.copyIn(ad);
       const boxPtr = g.copyIn(box);
       const textPtr = boxPtr + MAC_SIZE;
-      if (readFn(ctx, textPtr, boxPtr, adPtr, 1, textPtr, len) !== 0) { // in place
-        throw new AuthenticationError(`stream chunk ${index} failed authentication: the stream was tampered with, reordered or cut, or the key is wrong`);
+      if (readFn(ctx, textPtr, boxPtr, adPtr, byteLength(ad), textPtr, len) !== 0) { // in place
+        throw new AuthenticationError(`stream chunk ${index} failed authentication: the stream was tampered with, reordered or cut, or the key or ad is wrong`);
       }
-      out.set(g.view(textPtr, len), offset);
-      state.set(g.view(ctx, state.length));
+      ReflectApply(TypedArraySet, out, [g.view(textPtr, len), offset]);
+      ReflectApply(TypedArraySet, state, [g.view(ctx, byteLength(state))]);
     });
   }
 
   #finish() {
-    this.#ctx?.fill(0);
+    if (this.#ctx !== null) ReflectApply(TypedArrayFill, this.#ctx, [0]);
     this.#ctx = null;
     this.#sealed.wipe();
   }

@@ -94,6 +94,10 @@ const getter = (object, name) => uncurryThis(ObjectGetOwnPropertyDescriptor(obje
 // runtime before any script runs.
 export let wasm;
 
+// SharedArrayBuffer's byteLength getter (uncurried: call it with the buffer), captured by
+// start(): like WebAssembly, SharedArrayBuffer is missing while the snapshot is made.
+export let sharedArrayBufferByteLength;
+
 function captureWebAssembly() {
   const { WebAssembly } = globalThis;
   return ObjectFreeze({
@@ -114,9 +118,6 @@ function captureWebAssembly() {
 // else (a DataView, a look-alike, a Proxy): the brand check that no getter can fake.
 export const typedArrayKind = (value) => TypedArrayPrototypeGetSymbolToStringTag(value);
 
-const sharedArrayBufferByteLength = typeof SharedArrayBuffer === "function"
-  ? getter(SharedArrayBuffer.prototype, "byteLength")
-  : undefined;
 
 // The bytes of an ArrayBuffer, SharedArrayBuffer or ArrayBufferView as a Uint8Array over the
 // same memory, read from internal slots; undefined for anything else.
@@ -599,6 +600,9 @@ Object.defineProperty(globalThis, "__wasmcapStart", {
   value: function start() {
     delete globalThis.__wasmcapStart;
     wasm = captureWebAssembly();
+    if (typeof SharedArrayBuffer === "function") {
+      sharedArrayBufferByteLength = getter(SharedArrayBuffer.prototype, "byteLength");
+    }
     installStreaming();
     [process.argv, process.platform] = op_wasmcap_process_info();
     performance.timeOrigin = Date.now() - op_wasmcap_now();

@@ -25,8 +25,36 @@ const TARGETS: &[&str] = &[
     "mc.unlock($0, $1, $2, $3)",
     "mc.unlock($0, box.mac, key, box.nonce, $1)",
     "mc.unlock(box.ciphertext, $0, key, $1)",
-    "mc.lockWithNonce($0, key, $1, $2)",
+    "mc.lockWithNonceUnsafe($0, key, $1, $2)",
     "new Monocypher($0)",
+    // Every other crypto API, its options and its stream objects.
+    "mc.blake2b($0, $1)",
+    "mc.blake2b(text, $0)",
+    "mc.blake2bHasher($0).update($1).digest()",
+    "mc.blake2bHasher().update($0).update($1).digest()",
+    "hasher.update($0)",
+    "mc.x25519PublicKey($0)",
+    "mc.x25519($0, $1)",
+    "mc.x25519(key, $0)",
+    "mc.ed25519KeyPair($0)",
+    "mc.ed25519Sign($0, $1)",
+    "mc.ed25519Sign(pair.secretKey, $0)",
+    "mc.ed25519Verify($0, $1, $2)",
+    "mc.ed25519Verify($0, pair.publicKey, text)",
+    "mc.ed25519Verify(sig, $0, $1)",
+    "mc.argon2id($0, $1, $2)",
+    "mc.argon2id('password', 'saltsalt', $0)",
+    "mc.argon2id($0, 'saltsalt', { memoryKiB: 8, passes: 1, key: $1, ad: $2 })",
+    "mc.equal($0, $1)",
+    "mc.encryptStream($0, $1, $2)",
+    "mc.encryptStream(key, $0).update($1)",
+    "encStream.update($0)",
+    "mc.decryptStream($0, $1, $2)",
+    "mc.decryptStream(key, encStream.header, $0).update($1)",
+    "decStream.update($0)",
+    "decStream.final($0)",
+    "Guest.load($0)",
+    "Guest.load($0, $1)",
     "twoSum($0, $1)",
     "twoSumJs($0, $1)",
     "twoSum([1, 2, 3], $0)",
@@ -84,6 +112,17 @@ const VALUES: &[&str] = &[
     "new (class extends Uint8Array {})(32)",
     "mc.guest", "key", "box.mac", "box.nonce", "box.ciphertext", "text", "'../outside.txt'", "'/etc/passwd'",
     "new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))",
+    // Crypto arguments: keys, signatures, low-order points, options of every shape.
+    "new Uint8Array(64)", "pair.secretKey", "pair.publicKey", "sig", "encStream.header", "'\\uD800'", "'a\\uDC00b'",
+    "Uint8Array.from({ length: 32 }, (_, i) => i === 0 ? 1 : 0)", "{ key }", "{ key, size: 16 }", "{ size: 65 }",
+    "{ Key: key }", "{ length: 32 }", "{ get key() { throw new Error('getter'); } }",
+    "{ memoryKiB: 8, passes: 1 }", "{ memoryKiB: 16, passes: 2, lanes: 2, size: 16 }", "{ memoryKiB: 8, passes: 2 ** 32 - 1 }",
+    "{ memoryKiB: 8, passes: 1, secret: key }", "Object.assign(Object.create(null), { size: 8 })",
+    "new Proxy({}, { ownKeys() { throw 1; } })",
+    // Junk for Guest.load: not Wasm, a truncated header, random bytes, a valid but empty module.
+    "Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 255)", "new Uint8Array([0, 97, 115, 109, 1, 0])",
+    "new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])", "new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127])",
+    "{ exports: { memory: 'nope' } }", "{ imports: 5 }",
 ];
 
 fn call_strategy() -> impl Strategy<Value = String> {
@@ -107,6 +146,11 @@ const mc = new Monocypher();
 const key = mc.generateKey();
 const text = "plaintext";
 const box = mc.lock(text, key);
+const pair = mc.ed25519KeyPair();
+const sig = mc.ed25519Sign(pair.secretKey, text);
+const hasher = mc.blake2bHasher();
+const encStream = mc.encryptStream(key);
+const decStream = mc.decryptStream(key, encStream.header);
 const g = Guest.instantiate("twosum");
 let ok = 0, errors = 0, oddities = [];
 const attempt = (source, f) => {
@@ -119,11 +163,26 @@ const attempt = (source, f) => {
         let quoted = serde_json::to_string(call).unwrap();
         js.push_str(&format!("attempt({quoted}, () => {{ {call}; }});\n"));
     }
-    // The API must still work after all that.
+    // The API must still work after all that: each crypto call round-trips (or matches its
+    // other form), so "after" is "after" only if every one of them still does.
     js.push_str(
         r#"
 const check = mc.lock("after", key);
-const after = new TextDecoder().decode(mc.unlock(check.ciphertext, check.mac, key, check.nonce));
+let after = new TextDecoder().decode(mc.unlock(check.ciphertext, check.mac, key, check.nonce));
+const hex = (u8) => Array.from(u8, (b) => b.toString(16).padStart(2, "0")).join("");
+const still = {
+  blake2b: hex(mc.blake2b("m", { key, size: 32 })) === hex(mc.blake2bHasher({ key, size: 32 }).update("m").digest()),
+  x25519: (() => { const a = mc.generateKey(), b = mc.generateKey();
+    return mc.equal(mc.x25519(a, mc.x25519PublicKey(b)), mc.x25519(b, mc.x25519PublicKey(a))); })(),
+  ed25519: (() => { const p = mc.ed25519KeyPair(); const s = mc.ed25519Sign(p.secretKey, "m");
+    return mc.ed25519Verify(s, p.publicKey, "m") && !mc.ed25519Verify(s, p.publicKey, "n"); })(),
+  argon2id: hex(mc.argon2id("p", "saltsalt", { memoryKiB: 8, passes: 1 })) === hex(mc.argon2id("p", "saltsalt", { memoryKiB: 8, passes: 1, lanes: 1, size: 32 })),
+  stream: (() => { const e = mc.encryptStream(key, "ad"); const sealed = [e.update(new Uint8Array(70000).fill(7)), e.final()];
+    const d = mc.decryptStream(key, e.header, "ad"); const n = d.update(sealed[0]).length + d.update(sealed[1]).length + d.final().length;
+    return n === 70000; })(),
+  wipe: (() => { const w = new Uint8Array(4).fill(1); wipe(w); return w.every((b) => b === 0); })(),
+};
+for (const [name, good] of Object.entries(still)) if (!good) after = `${name} broken`;
 console.log(JSON.stringify({ ok, errors, oddities, after }));
 "#,
     );

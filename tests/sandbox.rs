@@ -149,7 +149,7 @@ fn guest_memory_cap_makes_allocation_fail_clearly() {
         "#,
     );
     let out = ok(s.run(&["run", "--max-guest-mb", "2", "main.js"], ""));
-    assert_eq!(out, "1048576\ncannot allocate 4194376 bytes: guest memory is exhausted\n12\n");
+    assert_eq!(out, "1048576\nplaintext of 4194304 bytes is too large to lock or unlock at once in this guest's memory: use encryptStream / decryptStream for large inputs\n12\n");
 }
 
 #[test]

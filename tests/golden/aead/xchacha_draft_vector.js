@@ -7,7 +7,7 @@ const key = Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i);
 const nonce = Uint8Array.from({ length: 24 }, (_, i) => 0x40 + i);
 const ad = bytes("50515253c0c1c2c3c4c5c6c7");
 const plaintext = "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
-const box = mc.lockWithNonce(plaintext, key, nonce, ad);
+const box = mc.lockWithNonceUnsafe(plaintext, key, nonce, ad);
 console.log(hex(box.mac));
 for (let i = 0; i < box.ciphertext.length; i += 32) console.log(hex(box.ciphertext.subarray(i, i + 32)));
 console.log(new TextDecoder().decode(mc.unlock(box.ciphertext, box.mac, key, nonce, ad)));
