@@ -58,6 +58,7 @@ checks = {r["impl"]: r["mac"] for r in jsonl("aead.jsonl") if r["bench"] == "aea
 csprngs = {r["impl"]: r for r in jsonl("aead.jsonl") if r["bench"] == "csprng"}
 twosum = {r["impl"]: r for r in jsonl("twosum.jsonl") if r["bench"] == "twosum"}
 inst = [r for r in jsonl("instantiate.jsonl") if r["bench"] == "instantiate"]
+host = {r["metric"]: r for r in jsonl("host.jsonl") if r["bench"] == "host"}
 cold_hello = hyperfine("coldstart-hello.json")
 cold_aead = hyperfine("coldstart-aead.json")
 
@@ -174,6 +175,17 @@ for results, label in [(cold_hello, "examples/hello.js"), (cold_aead, "one-shot 
         best = min(theirs, key=lambda r: r["median"])
         add_target(f"cold start, {label}: ≤ {goal}× {best['command']}", ours["median"] / best["median"], goal, False,
                    detail=f"{ours['median'] * 1000:.1f} vs {best['median'] * 1000:.1f} ms (time ratio)")
+
+if "call_us" in host and "baseline_call_us" in host:
+    ours, base = host["call_us"], host["baseline_call_us"]
+    add_target("host call overhead ≤ 1.5× raw v8 call + serde_v8", ours["median"] / base["median"], 1.5, False,
+               detail=f"{ours['median']:.1f} vs {base['median']:.1f} µs per call (time ratio; "
+                      f"spread {ours['min']:.1f}–{ours['max']:.1f} vs {base['min']:.1f}–{base['max']:.1f})")
+if "calls_per_s_1" in host and "calls_per_s_2" in host:
+    one, two = host["calls_per_s_1"], host["calls_per_s_2"]
+    add_target("host pool scaling: 2 instances ≥ 1.8× 1", two["median"] / one["median"], 1.8,
+               detail=f"{two['median']:.0f} vs {one['median']:.0f} calls/s "
+                      f"(spread {two['min']:.0f}–{two['max']:.0f} vs {one['min']:.0f}–{one['max']:.0f})")
 
 w("## Targets")
 w("")
@@ -314,6 +326,24 @@ if inst:
     for r in inst:
         who = "" if r["impl"] == "wasmcap" else f"{r['impl']}: "
         w(f"| {who}{r['what']} | {fmt_us(r['median_us'])} |")
+    w("")
+
+if host:
+    w("## 5. Extension host (`wasmcap::host`)")
+    w("")
+    w("| what | median | min–max |")
+    w("| --- | ---: | ---: |")
+    names = {
+        "call_us": "call, small struct in and out (`Extension::call`)",
+        "baseline_call_us": "same call on the caller's thread: raw `v8::Function::call` + serde_v8",
+        "calls_per_s_1": "CPU-bound calls from 8 tasks, 1 instance",
+        "calls_per_s_2": "CPU-bound calls from 8 tasks, pool of 2 instances",
+        "recycle_ms": "recycle: from a call stopped at its deadline to the next call's answer",
+    }
+    for key, label in names.items():
+        r = host.get(key)
+        if r:
+            w(f"| {label} | {r['median']:.1f} {r['unit']} | {r['min']:.1f}–{r['max']:.1f} |")
     w("")
 
 if notes_md.exists():

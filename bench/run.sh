@@ -22,7 +22,7 @@ if [[ -n ${BENCH_QUICK:-} ]]; then
 else
     REPS=5 MIN_MS=200 RUNS=10 HF_RUNS=30 HF_WARMUP=3
 fi
-ONLY=${BENCH_ONLY:-aead twosum coldstart instantiate}
+ONLY=${BENCH_ONLY:-aead twosum coldstart instantiate host}
 wants() { [[ " $ONLY " == *" $1 "* ]]; }
 
 started=$SECONDS
@@ -68,7 +68,7 @@ echo "  wasmtime $("$py" -c 'import importlib.metadata as m; print(m.version("wa
 
 step "wasmcap (cargo build --release)"
 for env in "$root/../shared/v8/env.sh"; do [[ -f $env ]] && source "$env"; done
-cargo build --release --quiet
+cargo build --release --quiet --bin wasmcap --example bench_host
 wasmcap=$root/target/release/wasmcap
 
 step "native harnesses (gcc -O3 -march=native)"
@@ -131,6 +131,12 @@ if wants instantiate; then
     : >"$out/instantiate.jsonl"
     run_into "$out/instantiate.jsonl" "$wasmcap" run bench/instantiate.js "${common[@]}"
     run_into "$out/instantiate.jsonl" node bench/instantiate_node.mjs "${common[@]}"
+fi
+
+if wants host; then
+    step "extension host (wasmcap::host): call overhead, pool scaling, recycle cost"
+    : >"$out/host.jsonl"
+    run_into "$out/host.jsonl" "$root/target/release/examples/bench_host" --reps "$REPS"
 fi
 
 echo "{\"bench\":\"env\",\"key\":\"load_after\",\"value\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >>"$out/env.jsonl"

@@ -25,18 +25,34 @@ type MakeArgs = Box<dyn for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>) -> Result<
 type Decode =
     Box<dyn for<'s, 'i> FnOnce(&mut v8::PinScope<'s, 'i>, v8::Local<'s, v8::Value>) -> Result<Box<dyn Any + Send>, String> + Send>;
 
+/// When a call started to run (waiting in the queue does not count against its deadline):
+/// written by the instance's thread, read by the caller. No wake-up either way.
+#[derive(Default)]
+pub(super) struct Started(std::sync::OnceLock<std::time::Instant>);
+
+impl Started {
+    fn now(&self) {
+        let _ = self.0.set(std::time::Instant::now());
+    }
+
+    pub(super) fn at(&self) -> Option<std::time::Instant> {
+        self.0.get().copied()
+    }
+}
+
 /// A call, sent to the instance's thread.
 pub(super) struct Job {
     export: String,
     args: MakeArgs,
     decode: Decode,
     timeout: Duration,
-    started: oneshot::Sender<()>,
+    /// When the instance took the call, for the caller's own deadline (see `Started`).
+    started: Arc<Started>,
     reply: Reply,
 }
 
 impl Job {
-    pub(super) fn call<A, R>(export: String, args: A, timeout: Duration, started: oneshot::Sender<()>, reply: Reply) -> Job
+    pub(super) fn call<A, R>(export: String, args: A, timeout: Duration, started: Arc<Started>, reply: Reply) -> Job
     where
         A: Serialize + Send + 'static,
         R: DeserializeOwned + Send + 'static,
@@ -151,7 +167,7 @@ fn serve(
         };
         while let Some(job) = queue.recv().await {
             waiting.fetch_sub(1, Ordering::Relaxed);
-            let _ = job.started.send(());
+            job.started.now();
             let current = match instance.as_mut() {
                 Ok(current) => current,
                 Err(why) => {

@@ -45,7 +45,7 @@ use tokio::sync::oneshot;
 
 use crate::Permissions;
 pub use crate::runtime::Stopped;
-use instance::{Job, Worker};
+use instance::{Job, Started, Worker};
 
 /// How long after a call's deadline the caller stops waiting for an instance that did not stop.
 const CALLER_MARGIN: Duration = Duration::from_millis(50);
@@ -200,17 +200,25 @@ impl Extension {
             .min_by_key(|w| w.waiting.load(Ordering::Relaxed))
             .ok_or(CallError::Gone)?;
         let timeout = limits.timeout.unwrap_or(worker.timeout);
-        let (reply, answer) = oneshot::channel();
-        let (started, running) = oneshot::channel();
-        let job = Job::call::<A, R>(export.to_string(), args, timeout, started, reply);
+        let (reply, mut answer) = oneshot::channel();
+        let started = Arc::new(Started::default());
+        let job = Job::call::<A, R>(export.to_string(), args, timeout, started.clone(), reply);
         worker.send(job, self.queue)?;
         // Waiting in the queue does not count against the deadline; running does. The instance
         // stops its own call at the deadline; this side's margin covers work that V8 cannot
         // interrupt (a long builtin), which the instance recycles when it is done.
-        running.await.map_err(|_| CallError::Gone)?;
-        let value = match tokio::time::timeout(timeout + CALLER_MARGIN, answer).await {
-            Ok(answer) => answer.map_err(|_| CallError::Gone)??,
-            Err(_) => return Err(CallError::Stopped(Stopped::TimedOut(timeout))),
+        let value = loop {
+            let wait = match started.at() {
+                Some(at) => (at + timeout + CALLER_MARGIN).saturating_duration_since(std::time::Instant::now()),
+                None => timeout + CALLER_MARGIN, // still queued: look again then
+            };
+            match tokio::time::timeout(wait, &mut answer).await {
+                Ok(answer) => break answer.map_err(|_| CallError::Gone)??,
+                Err(_) if started.at().is_some_and(|at| at.elapsed() >= timeout + CALLER_MARGIN) => {
+                    return Err(CallError::Stopped(Stopped::TimedOut(timeout)));
+                }
+                Err(_) => continue,
+            }
         };
         value.downcast::<R>().map(|r| *r).map_err(|_| CallError::Conversion("result of the wrong type".into()))
     }

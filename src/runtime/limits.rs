@@ -19,8 +19,7 @@
 
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -89,7 +88,7 @@ impl StopSignal {
     }
 }
 
-/// What the guard thread watches during one run.
+/// What the guard watches during one run.
 pub struct GuardPlan {
     pub deadline: Option<Duration>,
     /// The most the process's resident memory may grow, in bytes, and the MB limit to report.
@@ -98,86 +97,149 @@ pub struct GuardPlan {
     pub hard_stop: bool,
 }
 
-/// A thread that enforces a [`GuardPlan`] while it lives; dropping it disarms it.
+/// One run being watched: its plan, made absolute.
+struct Watch {
+    generation: u64,
+    deadline: Option<(Instant, Duration)>,
+    rss: Option<(u64, u64, usize)>, // (baseline, growth, limit_mb)
+    hard_stop: bool,
+    told: Option<(Stopped, Instant)>,
+}
+
+#[derive(Default)]
+struct GuardState {
+    watch: Option<Watch>,
+    generation: u64,
+    closed: bool,
+    /// When the guard thread wakes next on its own (`None`: only when notified). Arming need
+    /// not wake it if it wakes before the new deadline anyway, and disarming never does: it
+    /// finds the run gone when it wakes. So back-to-back calls cost a lock each, no wake-up.
+    wakes_at: Option<Instant>,
+}
+
+/// One thread per runtime that enforces the plan of the run in progress. Arming and disarming
+/// are a lock and a notify (a call into an extension costs microseconds; a thread per run
+/// would cost more than the call).
 pub struct Guard {
-    disarm: Option<mpsc::Sender<()>>,
+    shared: Arc<(Mutex<GuardState>, Condvar)>,
     thread: Option<JoinHandle<()>>,
 }
 
+/// Disarms the guard's current run when dropped.
+pub struct Armed {
+    shared: Arc<(Mutex<GuardState>, Condvar)>,
+    generation: u64,
+}
+
 impl Guard {
-    /// Starts guarding; `None` if the plan has nothing to watch.
-    pub fn arm(plan: GuardPlan, isolate: v8::IsolateHandle, signal: StopSignal) -> Option<Guard> {
+    pub fn new(isolate: v8::IsolateHandle, signal: StopSignal) -> std::io::Result<Guard> {
+        let shared = Arc::new((Mutex::new(GuardState::default()), Condvar::new()));
+        let thread = {
+            let shared = shared.clone();
+            std::thread::Builder::new().name("wasmcap-guard".into()).spawn(move || watch(&shared, &isolate, &signal))?
+        };
+        Ok(Guard { shared, thread: Some(thread) })
+    }
+
+    /// Watches one run with `plan` until the returned value is dropped; `None` if the plan has
+    /// nothing to watch.
+    pub fn arm(&self, plan: GuardPlan) -> Option<Armed> {
         if plan.deadline.is_none() && plan.rss_growth.is_none() {
             return None;
         }
-        let (disarm, disarmed) = mpsc::channel::<()>();
-        let baseline = resident_bytes();
-        let thread = std::thread::Builder::new()
-            .name("wasmcap-guard".into())
-            .spawn(move || watch(plan, baseline, isolate, signal, disarmed))
-            .ok()?;
-        Some(Guard { disarm: Some(disarm), thread: Some(thread) })
+        let now = Instant::now();
+        let (lock, wake) = &*self.shared;
+        let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+        state.generation += 1;
+        let generation = state.generation;
+        let watch = Watch {
+            generation,
+            deadline: plan.deadline.and_then(|d| Some((now.checked_add(d)?, d))),
+            rss: plan.rss_growth.map(|(growth, limit_mb)| (resident_bytes(), growth, limit_mb)),
+            hard_stop: plan.hard_stop,
+            told: None,
+        };
+        let first_check = match (watch.deadline, watch.rss) {
+            (_, Some(_)) => Some(now),
+            (Some((deadline, _)), None) => Some(deadline),
+            (None, None) => None,
+        };
+        state.watch = Some(watch);
+        if !matches!((state.wakes_at, first_check), (Some(wakes), Some(check)) if wakes <= check) {
+            wake.notify_one();
+        }
+        Some(Armed { shared: self.shared.clone(), generation })
+    }
+}
+
+impl Drop for Armed {
+    fn drop(&mut self) {
+        let (lock, wake) = &*self.shared;
+        let _ = wake;
+        let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
+        if state.watch.as_ref().is_some_and(|w| w.generation == self.generation) {
+            state.watch = None;
+        }
     }
 }
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        drop(self.disarm.take());
+        let (lock, wake) = &*self.shared;
+        lock.lock().unwrap_or_else(|e| e.into_inner()).closed = true;
+        wake.notify_one();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
     }
 }
 
-fn watch(
-    plan: GuardPlan,
-    baseline: u64,
-    isolate: v8::IsolateHandle,
-    signal: StopSignal,
-    disarmed: mpsc::Receiver<()>,
-) {
-    let start = Instant::now();
-    let deadline = plan.deadline.and_then(|d| start.checked_add(d));
-    let mut told: Option<(Stopped, Instant)> = None;
+fn watch(shared: &(Mutex<GuardState>, Condvar), isolate: &v8::IsolateHandle, signal: &StopSignal) {
+    let (lock, wake) = shared;
+    let mut state = lock.lock().unwrap_or_else(|e| e.into_inner());
     loop {
+        if state.closed {
+            return;
+        }
         let now = Instant::now();
-        // Sleep until the next thing to do: the deadline, a memory sample, or the end of grace.
-        let mut wake = deadline.filter(|_| told.is_none());
-        if plan.rss_growth.is_some() && told.is_none() {
-            wake = Some(wake.map_or(now + RSS_SAMPLE, |w| w.min(now + RSS_SAMPLE)));
-        }
-        if let Some((_, at)) = told.filter(|_| plan.hard_stop) {
-            wake = Some(at + GRACE);
-        }
-        let received = match wake {
-            Some(at) => disarmed.recv_timeout(at.saturating_duration_since(now)),
-            None => disarmed.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        let Some(w) = state.watch.as_mut() else {
+            state.wakes_at = None;
+            state = wake.wait(state).unwrap_or_else(|e| e.into_inner());
+            continue;
         };
-        if received != Err(RecvTimeoutError::Timeout) {
-            return; // disarmed: the run is over
-        }
-        let now = Instant::now();
-        if let Some((why, at)) = told {
-            if plan.hard_stop && now >= at + GRACE {
+        if let Some((why, at)) = w.told {
+            if w.hard_stop && now >= at + GRACE {
                 hard_exit(&why);
             }
-            continue;
-        }
-        if let (Some(d), Some(timeout)) = (deadline, plan.deadline) {
-            if now >= d {
-                let why = Stopped::TimedOut(timeout);
-                signal.stop(why, &isolate);
-                told = Some((signal.get().unwrap_or(why), now));
-                continue;
-            }
-        }
-        if let Some((growth, limit_mb)) = plan.rss_growth {
+        } else if let Some((deadline, timeout)) = w.deadline.filter(|(d, _)| now >= *d) {
+            let _ = deadline;
+            let why = Stopped::TimedOut(timeout);
+            signal.stop(why, isolate);
+            w.told = Some((signal.get().unwrap_or(why), now));
+        } else if let Some((baseline, growth, limit_mb)) = w.rss {
             if resident_bytes().saturating_sub(baseline) > growth {
                 let why = Stopped::OutOfMemory { limit_mb };
-                signal.stop(why, &isolate);
-                told = Some((signal.get().unwrap_or(why), now));
+                signal.stop(why, isolate);
+                w.told = Some((signal.get().unwrap_or(why), now));
             }
         }
+        // Sleep until the next thing to do: the deadline, a memory sample, or the end of grace.
+        let next = match w.told {
+            Some((_, at)) if w.hard_stop => Some(at + GRACE),
+            Some(_) => None,
+            None => {
+                let sample = w.rss.map(|_| now + RSS_SAMPLE);
+                match (w.deadline.map(|(d, _)| d), sample) {
+                    (Some(d), Some(s)) => Some(d.min(s)),
+                    (d, s) => d.or(s),
+                }
+            }
+        };
+        state.wakes_at = next;
+        state = match next {
+            Some(at) => wake.wait_timeout(state, at.saturating_duration_since(now)).unwrap_or_else(|e| e.into_inner()).0,
+            None => wake.wait(state).unwrap_or_else(|e| e.into_inner()),
+        };
     }
 }
 

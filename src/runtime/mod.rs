@@ -18,7 +18,7 @@ use deno_core::{Extension, JsRuntime, ModuleSpecifier, PollEventLoopOptions, v8}
 pub use errors::{format_core_error, format_js_error};
 pub use limits::{Budget, GRACE, Stopped, resident_bytes};
 use errors::{not_in_promise, relative_stack_trace};
-use limits::{CountingAllocator, Guard, GuardPlan, StopSignal};
+use limits::{Armed, CountingAllocator, Guard, GuardPlan, StopSignal};
 
 use crate::loader::{WasmcapLoader, display_path};
 use crate::ops::{Csprng, FsAccess, Output, ProcessState, wasmcap_runtime};
@@ -134,6 +134,8 @@ pub struct Runtime {
     stopped: StopSignal,
     /// ArrayBuffer memory held, against `max_heap_mb`.
     array_buffers: Arc<Budget>,
+    /// Watches each run's limits (started at the first run that has any).
+    guard: Option<Guard>,
     /// The prelude's functions that only the host calls (js/prelude.js `start`): held here,
     /// never on anything a script can reach.
     host_hooks: v8::Global<v8::Object>,
@@ -202,6 +204,7 @@ impl Runtime {
             owns_process: options.owns_process,
             stopped,
             array_buffers,
+            guard: None,
             host_hooks,
         };
         runtime.watch_heap();
@@ -274,6 +277,10 @@ impl Runtime {
     /// Guards one run or evaluation with the runtime's deadline and memory limit (see
     /// `limits`); dropping the guard disarms it.
     pub fn guard(&mut self, deadline: Option<Duration>) -> Option<impl Drop + use<>> {
+        if self.guard.is_none() {
+            let isolate = self.js.v8_isolate().thread_safe_handle();
+            self.guard = Guard::new(isolate, self.stopped.clone()).ok();
+        }
         let plan = GuardPlan {
             deadline,
             rss_growth: self
@@ -282,7 +289,8 @@ impl Runtime {
                 .map(|mb| ((mb as u64).saturating_mul(2 << 20), mb)),
             hard_stop: self.owns_process,
         };
-        Guard::arm(plan, self.js.v8_isolate().thread_safe_handle(), self.stopped.clone())
+        let armed: Option<Armed> = self.guard.as_ref()?.arm(plan);
+        armed
     }
 
     /// Runs `script` as the main ES module, then the event loop to completion. Returns the

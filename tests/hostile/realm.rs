@@ -173,7 +173,7 @@ TA.subarray = function () { seen.add("subarray"); return new Uint8Array(0); };
 TA.fill = function () { seen.add("fill"); return this; };
 TA.slice = function () { seen.add("slice"); return new Uint8Array(len(this)); };
 class Spy extends Uint8Array {
-  constructor(...args) { super(...args); captured.push(args); seen.add("species"); }
+  constructor(...args) { super(...args); captured.push(new Error().stack); seen.add("species"); }
 }
 Object.defineProperty(Uint8Array, Symbol.species, { get() { seen.add("species"); return Spy; }, configurable: true });
 Object.defineProperty(Uint8Array.prototype, "constructor", { get() { seen.add("constructor"); return Spy; }, configurable: true });
@@ -193,7 +193,8 @@ Function.prototype.call = function () { seen.add("call"); };
 Function.prototype.apply = function () { seen.add("apply"); };
 String.prototype.slice = function () { seen.add("String.slice"); return ""; };
 Number.prototype.toString = function () { seen.add("toString"); return "0"; };
-const hex = (a) => { let s = ""; for (let i = 0; i < len(a); i++) s += (a[i] < 16 ? "0" : "") + a[i].toString(16); return s; };
+const digits = "0123456789abcdef";
+const hex = (a) => { let s = ""; for (let i = 0; i < len(a); i++) s += digits[a[i] >> 4] + digits[a[i] & 15]; return s; };
 "#;
 
 #[test]
@@ -323,6 +324,7 @@ fn replaced_typed_array_methods_cannot_corrupt_the_aead() {
         console.log(new TextDecoder().decode(mc.unlock(box.ciphertext, box.mac, key, box.nonce, "ad")));
         const zero = new Monocypher().lock("attack at dawn", new Uint8Array(32), "ad");
         console.log(hex(zero.ciphertext) !== hex(box.ciphertext), captured.length);
+        for (const stack of captured) console.log(stack);
         "#
     ));
     assert_eq!(out, "attack at dawn\ntrue 0\n");
