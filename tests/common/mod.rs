@@ -1,9 +1,13 @@
 //! Helpers for tests that spawn the built `wasmcap` binary.
 #![allow(dead_code)]
 
-use std::io::Write;
+use std::ffi::OsStr;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use wait_timeout::ChildExt;
 
 pub const WASMCAP: &str = env!("CARGO_BIN_EXE_wasmcap");
 
@@ -74,4 +78,54 @@ pub fn ok(run: Run) -> String {
     assert_eq!(run.code, 0, "expected exit 0; stderr:\n{}\nstdout:\n{}", run.stderr, run.stdout);
     assert_eq!(run.stderr, "", "unexpected stderr");
     run.stdout
+}
+
+/// What a bounded run printed, how it ended (`None`: killed by a signal) and how long it took.
+#[derive(Debug)]
+pub struct Bounded {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: Option<i32>,
+    pub elapsed: Duration,
+}
+
+/// Runs `wasmcap ARGS` in `dir` with `stdin`; a run still going after `limit` is killed and
+/// fails the test with what it printed (a hang is a failure, not a stuck suite). stdin is
+/// written and the pipes drained on threads, so a chatty child cannot block on a full pipe.
+pub fn run_bounded<S: AsRef<OsStr>>(dir: &Path, args: &[S], stdin: &str, limit: Duration) -> Bounded {
+    let started = Instant::now();
+    let mut child = Command::new(WASMCAP)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn wasmcap");
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_string();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(stdin.as_bytes());
+    });
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let status = child.wait_timeout(limit).unwrap();
+    if status.is_none() {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let elapsed = started.elapsed();
+    let _ = writer.join();
+    let (stdout, stderr) = (out.join().unwrap(), err.join().unwrap());
+    let shown: Vec<_> = args.iter().map(|a| a.as_ref().to_string_lossy().into_owned()).collect();
+    assert!(status.is_some(), "wasmcap {shown:?} still running after {limit:?}\nstdout: {stdout}\nstderr: {stderr}");
+    Bounded { stdout, stderr, code: status.unwrap().code(), elapsed }
 }

@@ -6,7 +6,6 @@
 //! Hard links are out of scope: a hard link inside a grant *is* the file, wherever its other
 //! names are, and nothing at open time can tell (README "Security model" says so).
 
-use std::io::Write;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -21,43 +20,11 @@ use wait_timeout::ChildExt;
 
 use crate::common::{Run, Scratch, WASMCAP, ok};
 
-/// Runs `wasmcap ARGS` in `dir`; a run still going after `limit` is killed and fails the test
-/// (so a hang is a failure, not a stuck suite). Scripts also get `--timeout` from callers.
+/// Runs `wasmcap ARGS` in `dir`, killed (and failed) after `limit`. Scripts also get
+/// `--timeout` from callers.
 pub(crate) fn run_bounded(dir: &Path, args: &[&str], stdin: &str, limit: Duration) -> Run {
-    let mut child = Command::new(WASMCAP)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn wasmcap");
-    let mut input = child.stdin.take().unwrap();
-    let _ = input.write_all(stdin.as_bytes());
-    drop(input);
-    // Drain the pipes on threads so a chatty child cannot block on a full pipe.
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = std::io::Read::read_to_string(&mut stdout, &mut s);
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = std::io::Read::read_to_string(&mut stderr, &mut s);
-        s
-    });
-    let status = match child.wait_timeout(limit).unwrap() {
-        Some(status) => status,
-        None => {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("wasmcap {args:?} hung: killed after {limit:?}");
-        }
-    };
-    Run { stdout: out.join().unwrap(), stderr: err.join().unwrap(), code: status.code().unwrap_or(-1) }
+    let run = crate::common::run_bounded(dir, args, stdin, limit);
+    Run { stdout: run.stdout, stderr: run.stderr, code: run.code.unwrap_or(-1) }
 }
 
 const LIMIT: Duration = Duration::from_secs(20);

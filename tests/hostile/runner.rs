@@ -6,69 +6,19 @@
 //! hang it, or panic it; every bad input is a clear failure naming the file, line and setting,
 //! and every bad command-line value a usage error (exit 2).
 
-use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use wait_timeout::ChildExt;
 
-use crate::common::{Scratch, WASMCAP};
+use crate::common::{Bounded, Scratch, run_bounded};
 
-/// What a bounded run printed and how it ended.
-#[derive(Debug)]
-struct Bounded {
-    stdout: String,
-    stderr: String,
-    /// The exit code, `None` if killed by a signal.
-    code: Option<i32>,
-    elapsed: Duration,
-}
-
-/// Runs `wasmcap ARGS` in `dir` with `stdin`, killing it after `limit` (a hang fails the test
-/// with what was printed, instead of hanging the test binary).
+/// Runs `wasmcap ARGS` in `dir` with `stdin`, killed (and failed) after `limit`.
 fn bounded(dir: &Path, args: &[&std::ffi::OsStr], stdin: &str, limit: Duration) -> Bounded {
-    let started = Instant::now();
-    let mut child = Command::new(WASMCAP)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn wasmcap");
-    let mut input = child.stdin.take().unwrap();
-    let stdin = stdin.to_string();
-    let writer = std::thread::spawn(move || {
-        use std::io::Write;
-        let _ = input.write_all(stdin.as_bytes());
-    });
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = out.read_to_end(&mut s);
-        String::from_utf8_lossy(&s).into_owned()
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = Vec::new();
-        let _ = err.read_to_end(&mut s);
-        String::from_utf8_lossy(&s).into_owned()
-    });
-    let status = child.wait_timeout(limit).unwrap();
-    if status.is_none() {
-        let _ = child.kill();
-        let _ = child.wait();
-    }
-    let elapsed = started.elapsed();
-    let _ = writer.join();
-    let (stdout, stderr) = (out.join().unwrap(), err.join().unwrap());
-    assert!(status.is_some(), "wasmcap {args:?} still running after {limit:?}\nstdout: {stdout}\nstderr: {stderr}");
-    Bounded { stdout, stderr, code: status.unwrap().code(), elapsed }
+    run_bounded(dir, args, stdin, limit)
 }
 
 /// `wasmcap ARGS` in `dir`, at most 60 s (generous for a loaded 2-core machine).
