@@ -168,7 +168,7 @@ export const calls_so_far = () => ++calls;
 export const spin = () => { for (;;) {} };
 export const waitForever = () => new Promise((r) => setInterval(() => {}, 10));
 export const block = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
-export const longBuiltin = () => new Array(2 ** 26).fill(1.5).length;
+export const longBuiltin = () => new Array(2 ** 25).fill(1.5).length;
 export const leak = () => { const a = []; for (;;) a.push({ n: a.length }); };
 export const ok = (x) => x + 1;
 "#;

@@ -81,6 +81,10 @@ pub(super) struct Worker {
     pub(super) timeout: Duration,
     /// The isolate the thread runs now, to stop it on shutdown.
     isolate: Arc<Mutex<Option<v8::IsolateHandle>>>,
+    /// The call running now (its `Started`), to tell a stuck instance from a busy one.
+    running: Arc<Mutex<Option<Arc<Started>>>>,
+    /// Replaced after it could not be stopped: its thread is left to end on its own.
+    abandoned: std::sync::atomic::AtomicBool,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -92,15 +96,25 @@ impl Worker {
         let waiting = Arc::new(AtomicUsize::new(0));
         let recycled = Arc::new(AtomicUsize::new(0));
         let isolate = Arc::new(Mutex::new(None));
+        let running = Arc::new(Mutex::new(None));
         let timeout = options.timeout;
         let thread = {
-            let (waiting, recycled, isolate) = (waiting.clone(), recycled.clone(), isolate.clone());
+            let shared = Shared { waiting: waiting.clone(), recycled: recycled.clone(), isolate: isolate.clone(), running: running.clone() };
             std::thread::Builder::new()
                 .name("wasmcap-extension".into())
-                .spawn(move || serve(path, options, queue, ready, waiting, recycled, isolate))
+                .spawn(move || serve(path, options, queue, ready, shared))
                 .map_err(|e| CallError::Load(format!("cannot start a thread: {e}")))?
         };
-        let worker = Worker { jobs: Some(jobs), waiting, recycled, timeout, isolate, thread: Some(thread) };
+        let worker = Worker {
+            jobs: Some(jobs),
+            waiting,
+            recycled,
+            timeout,
+            isolate,
+            running,
+            abandoned: std::sync::atomic::AtomicBool::new(false),
+            thread: Some(thread),
+        };
         loaded.await.map_err(|_| CallError::Gone)??;
         Ok(worker)
     }
@@ -119,17 +133,41 @@ impl Worker {
     }
 }
 
+impl Worker {
+    /// Whether the thread is still running the call `started` marks.
+    pub(super) fn is_running(&self, started: &Arc<Started>) -> bool {
+        self.running.lock().unwrap_or_else(|e| e.into_inner()).as_ref().is_some_and(|r| Arc::ptr_eq(r, started))
+    }
+
+    pub(super) fn abandon(&self) {
+        self.abandoned.store(true, Ordering::Relaxed);
+    }
+
+    pub(super) fn is_abandoned(&self) -> bool {
+        self.abandoned.load(Ordering::Relaxed)
+    }
+}
+
 impl Drop for Worker {
-    /// Shutdown: no more calls, the running one stopped, the isolate disposed, the thread joined.
+    /// Shutdown: no more calls, the running one stopped, the isolate disposed, the thread
+    /// joined (unless it was abandoned: then it ends when V8 gets back to an interrupt check).
     fn drop(&mut self) {
         drop(self.jobs.take());
         if let Some(isolate) = self.isolate.lock().unwrap_or_else(|e| e.into_inner()).as_ref() {
             isolate.terminate_execution();
         }
-        if let Some(thread) = self.thread.take() {
+        if let Some(thread) = self.thread.take().filter(|_| !self.is_abandoned()) {
             let _ = thread.join();
         }
     }
+}
+
+/// What the instance's thread shares with its [`Worker`].
+struct Shared {
+    waiting: Arc<AtomicUsize>,
+    recycled: Arc<AtomicUsize>,
+    isolate: Arc<Mutex<Option<v8::IsolateHandle>>>,
+    running: Arc<Mutex<Option<Arc<Started>>>>,
 }
 
 /// The instance's thread: load, then serve calls until every handle is gone.
@@ -138,10 +176,9 @@ fn serve(
     options: HostOptions,
     mut queue: mpsc::UnboundedReceiver<Job>,
     ready: oneshot::Sender<Result<(), CallError>>,
-    waiting: Arc<AtomicUsize>,
-    recycled: Arc<AtomicUsize>,
-    isolate: Arc<Mutex<Option<v8::IsolateHandle>>>,
+    shared: Shared,
 ) {
+    let Shared { waiting, recycled, isolate, running } = shared;
     let tokio = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(tokio) => tokio,
         Err(e) => {
@@ -175,7 +212,9 @@ fn serve(
                     continue;
                 }
             };
+            *running.lock().unwrap_or_else(|e| e.into_inner()) = Some(job.started.clone());
             let result = current.call(&job.export, job.args, job.decode, job.timeout).await;
+            *running.lock().unwrap_or_else(|e| e.into_inner()) = None;
             let stopped = matches!(result, Err(CallError::Stopped(_)));
             let _ = job.reply.send(result);
             if stopped {

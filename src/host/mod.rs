@@ -34,8 +34,8 @@
 mod instance;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use deno_core::Extension as HostExtension;
@@ -156,19 +156,24 @@ impl Host {
             .map_err(|e| CallError::Load(format!("cannot read the current directory: {e}")))?;
         let mut workers = Vec::with_capacity(instances.max(1));
         for _ in 0..instances.max(1) {
-            workers.push(Arc::new(Worker::start(path.clone(), self.options.clone()).await?));
+            workers.push(Mutex::new(Arc::new(Worker::start(path.clone(), self.options.clone()).await?)));
         }
-        Ok(Extension { path, workers: Arc::new(workers), queue: self.options.queue })
+        Ok(Extension { path, workers: Arc::new(workers), options: self.options.clone() })
     }
 }
+
+/// How long an instance may stay busy past a call's deadline plus the caller's margin before
+/// it is abandoned: V8 could not interrupt it (a loop its optimizing compiler left without an
+/// interrupt check), so a fresh instance takes its place and its thread is left to end alone.
+const ABANDON_AFTER: Duration = Duration::from_secs(2);
 
 /// A loaded extension (one instance, or a pool of them). Cheap to clone and `Send`: call it
 /// from any task. Dropping the last handle stops its threads and disposes its isolates.
 #[derive(Clone)]
 pub struct Extension {
     path: PathBuf,
-    workers: Arc<Vec<Arc<Worker>>>,
-    queue: usize,
+    workers: Arc<Vec<Mutex<Arc<Worker>>>>,
+    options: HostOptions,
 }
 
 impl Extension {
@@ -194,16 +199,18 @@ impl Extension {
         A: Serialize + Send + 'static,
         R: DeserializeOwned + Send + 'static,
     {
-        let worker = self
+        let (slot, worker) = self
             .workers
             .iter()
-            .min_by_key(|w| w.waiting.load(Ordering::Relaxed))
+            .enumerate()
+            .map(|(slot, w)| (slot, w.lock().unwrap_or_else(|e| e.into_inner()).clone()))
+            .min_by_key(|(_, w)| w.waiting.load(Ordering::Relaxed))
             .ok_or(CallError::Gone)?;
         let timeout = limits.timeout.unwrap_or(worker.timeout);
         let (reply, mut answer) = oneshot::channel();
         let started = Arc::new(Started::default());
         let job = Job::call::<A, R>(export.to_string(), args, timeout, started.clone(), reply);
-        worker.send(job, self.queue)?;
+        worker.send(job, self.options.queue)?;
         // Waiting in the queue does not count against the deadline; running does. The instance
         // stops its own call at the deadline; this side's margin covers work that V8 cannot
         // interrupt (a long builtin), which the instance recycles when it is done.
@@ -215,21 +222,48 @@ impl Extension {
             match tokio::time::timeout(wait, &mut answer).await {
                 Ok(answer) => break answer.map_err(|_| CallError::Gone)??,
                 Err(_) if started.at().is_some_and(|at| at.elapsed() >= timeout + CALLER_MARGIN) => {
+                    self.abandon_if_stuck(slot, worker, started);
                     return Err(CallError::Stopped(Stopped::TimedOut(timeout)));
                 }
+                // Queued behind a call that never ended: this one will never run.
+                Err(_) if worker.is_abandoned() => return Err(CallError::Gone),
                 Err(_) => continue,
             }
         };
         value.downcast::<R>().map(|r| *r).map_err(|_| CallError::Conversion("result of the wrong type".into()))
     }
 
-    /// How many calls wait for each instance now.
-    pub fn waiting(&self) -> Vec<usize> {
-        self.workers.iter().map(|w| w.waiting.load(Ordering::Relaxed)).collect()
+    /// After [`ABANDON_AFTER`], replaces the instance in `slot` if it is still running the
+    /// call that `started` marks (see there). In the background: the caller has its answer.
+    fn abandon_if_stuck(&self, slot: usize, worker: Arc<Worker>, started: Arc<Started>) {
+        let (workers, path, options) = (self.workers.clone(), self.path.clone(), self.options.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(ABANDON_AFTER).await;
+            if !worker.is_running(&started) {
+                return;
+            }
+            let Ok(fresh) = Worker::start(path, options).await else { return };
+            let mut current = workers[slot].lock().unwrap_or_else(|e| e.into_inner());
+            if Arc::ptr_eq(&current, &worker) {
+                worker.abandon();
+                fresh.recycled.store(worker.recycled.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+                *current = Arc::new(fresh);
+            }
+        });
     }
 
-    /// How many times each instance was recycled after a limit stopped it.
+    fn each<T>(&self, f: impl Fn(&Worker) -> T) -> Vec<T> {
+        self.workers.iter().map(|w| f(&w.lock().unwrap_or_else(|e| e.into_inner()))).collect()
+    }
+
+    /// How many calls wait for each instance now.
+    pub fn waiting(&self) -> Vec<usize> {
+        self.each(|w| w.waiting.load(Ordering::Relaxed))
+    }
+
+    /// How many times each instance was recycled after a limit stopped it (or replaced after it
+    /// could not be stopped).
     pub fn recycled(&self) -> Vec<usize> {
-        self.workers.iter().map(|w| w.recycled.load(Ordering::Relaxed)).collect()
+        self.each(|w| w.recycled.load(Ordering::Relaxed))
     }
 }
