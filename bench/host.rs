@@ -121,7 +121,7 @@ async fn calls_per_second(path: &std::path::Path, instances: usize, calls: usize
 async fn recycle_ms(path: &std::path::Path) -> f64 {
     let host = Host::new(HostOptions::default());
     let ext = host.load(path).await.expect("load");
-    let limits = CallLimits { timeout: Some(Duration::from_millis(20)) };
+    let limits = CallLimits { timeout: Some(Duration::from_millis(20)), ..Default::default() };
     assert!(ext.call_with::<_, ()>("spin", (), limits).await.is_err());
     let stopped = Instant::now();
     let _: Payload = ext.call("echo", payload()).await.unwrap();

@@ -204,7 +204,7 @@ async fn runaway_calls_are_stopped_at_their_deadline_and_the_instance_is_recycle
     assert_eq!(other.call::<_, u32>("calls_so_far", ()).await.unwrap(), 2);
     assert_eq!(other.recycled(), vec![0]);
     // A deadline of the call's own.
-    let short = CallLimits { timeout: Some(Duration::from_millis(50)) };
+    let short = CallLimits { timeout: Some(Duration::from_millis(50)), ..Default::default() };
     assert_eq!(
         ext.call_with::<_, ()>("spin", (), short).await,
         Err(CallError::Stopped(Stopped::TimedOut(Duration::from_millis(50))))
@@ -349,4 +349,62 @@ fn the_plugin_host_example_passes_lines_through_every_plugin_and_survives_bad_on
         stderr,
         "plugin 20-picky: RangeError: no bad lines\nplugin 30-spin: timed out\nplugin 40-leak: out of memory\n"
     );
+}
+
+#[tokio::test]
+async fn a_call_can_have_a_heap_limit_of_its_own() {
+    let _shared = THREADS.read().await;
+    let plugins = Plugins::new(&[(
+        "mem.js",
+        "export const hold = (n) => { const a = []; for (let i = 0; i < n; i++) a.push({ i }); return a.length; };\n\
+         export const leak = () => { const a = []; for (;;) a.push({ n: a.length }); };",
+    )]);
+    let host = Host::new(HostOptions { timeout: Duration::from_secs(20), ..Default::default() });
+    let ext = plugins.load(&host, "mem.js").await;
+    let tight = CallLimits { max_heap_mb: Some(16), ..Default::default() };
+    assert_eq!(
+        ext.call_with::<_, ()>("leak", (), tight).await,
+        Err(CallError::Stopped(Stopped::OutOfMemory { limit_mb: 16 }))
+    );
+    // The next calls have the instance's own (here: V8's) limit again: ~40 MB is fine.
+    assert_eq!(ext.call::<_, u32>("hold", 1_000_000).await.unwrap(), 1_000_000);
+    // A tight call that stays within its limit is just a call.
+    assert_eq!(ext.call_with::<_, u32>("hold", 1000, tight).await.unwrap(), 1000);
+    assert_eq!(ext.call::<_, u32>("hold", 1_000_000).await.unwrap(), 1_000_000);
+}
+
+mod host_ops {
+    use deno_core::{extension, op2};
+
+    #[op2(fast)]
+    fn op_host_answer() -> u32 {
+        42
+    }
+
+    extension!(
+        host_answer,
+        ops = [op_host_answer],
+        esm_entry_point = "ext:host_answer/host.js",
+        esm = ["ext:host_answer/host.js" = {
+            source = "import { core } from 'ext:core/mod.js'; const { op_host_answer } = core.ops; globalThis.host = { answer: () => op_host_answer() };"
+        }],
+    );
+
+    pub fn init() -> deno_core::Extension {
+        host_answer::init()
+    }
+}
+
+#[tokio::test]
+async fn host_ops_reach_extensions_as_they_reach_scripts() {
+    let _shared = THREADS.read().await;
+    let plugins = Plugins::new(&[("asks.js", "export const ask = () => host.answer() + 1;")]);
+    let host = Host::new(HostOptions {
+        extensions: Some(std::sync::Arc::new(|| vec![host_ops::init()])),
+        ..Default::default()
+    });
+    let ext = plugins.load(&host, "asks.js").await;
+    assert_eq!(ext.call::<_, u32>("ask", ()).await.unwrap(), 43);
+    let pool = host.load_pool(plugins.0.path().join("asks.js"), 2).await.unwrap();
+    assert_eq!(pool.call::<_, u32>("ask", ()).await.unwrap(), 43);
 }

@@ -46,13 +46,21 @@ pub(super) struct Job {
     args: MakeArgs,
     decode: Decode,
     timeout: Duration,
+    max_heap_mb: Option<usize>,
     /// When the instance took the call, for the caller's own deadline (see `Started`).
     started: Arc<Started>,
     reply: Reply,
 }
 
 impl Job {
-    pub(super) fn call<A, R>(export: String, args: A, timeout: Duration, started: Arc<Started>, reply: Reply) -> Job
+    pub(super) fn call<A, R>(
+        export: String,
+        args: A,
+        timeout: Duration,
+        max_heap_mb: Option<usize>,
+        started: Arc<Started>,
+        reply: Reply,
+    ) -> Job
     where
         A: Serialize + Send + 'static,
         R: DeserializeOwned + Send + 'static,
@@ -69,7 +77,7 @@ impl Job {
                 .map(|r| Box::new(r) as Box<dyn Any + Send>)
                 .map_err(|e| format!("the result is not a {}: {e}", std::any::type_name::<R>()))
         });
-        Job { export, args, decode, timeout, started, reply }
+        Job { export, args, decode, timeout, max_heap_mb, started, reply }
     }
 }
 
@@ -213,7 +221,13 @@ fn serve(
                 }
             };
             *running.lock().unwrap_or_else(|e| e.into_inner()) = Some(job.started.clone());
+            if job.max_heap_mb.is_some() {
+                current.runtime.set_heap_limit_mb(job.max_heap_mb);
+            }
             let result = current.call(&job.export, job.args, job.decode, job.timeout).await;
+            if job.max_heap_mb.is_some() && !matches!(result, Err(CallError::Stopped(_))) {
+                current.runtime.set_heap_limit_mb(options.max_heap_mb);
+            }
             *running.lock().unwrap_or_else(|e| e.into_inner()) = None;
             let stopped = matches!(result, Err(CallError::Stopped(_)));
             let _ = job.reply.send(result);

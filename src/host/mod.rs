@@ -16,7 +16,7 @@
 //! let reply: Reply = greeter.call("onMessage", Message { from: "ann".into(), text: "hi".into() }).await?;
 //! let count: u32 = greeter.call("count", ()).await?;       // () passes no argument
 //! let slow: Option<String> = greeter
-//!     .call_with("slow", 5u32, CallLimits { timeout: Some(std::time::Duration::from_millis(50)) })
+//!     .call_with("slow", 5u32, CallLimits { timeout: Some(std::time::Duration::from_millis(50)), max_heap_mb: Some(16) })
 //!     .await
 //!     .ok();
 //! # let _ = (reply, count, slow); Ok(()) }
@@ -85,6 +85,9 @@ impl Default for HostOptions {
 pub struct CallLimits {
     /// Overrides [`HostOptions::timeout`].
     pub timeout: Option<Duration>,
+    /// The V8 heap limit during this call, in MiB (overrides [`HostOptions::max_heap_mb`] for
+    /// the heap; ArrayBuffer memory keeps the instance's budget).
+    pub max_heap_mb: Option<usize>,
 }
 
 /// Why a call (or a load) failed.
@@ -209,7 +212,7 @@ impl Extension {
         let timeout = limits.timeout.unwrap_or(worker.timeout);
         let (reply, mut answer) = oneshot::channel();
         let started = Arc::new(Started::default());
-        let job = Job::call::<A, R>(export.to_string(), args, timeout, started.clone(), reply);
+        let job = Job::call::<A, R>(export.to_string(), args, timeout, limits.max_heap_mb, started.clone(), reply);
         worker.send(job, self.options.queue)?;
         // Waiting in the queue does not count against the deadline; running does. The instance
         // stops its own call at the deadline; this side's margin covers work that V8 cannot

@@ -136,6 +136,8 @@ pub struct Runtime {
     array_buffers: Arc<Budget>,
     /// Watches each run's limits (started at the first run that has any).
     guard: Option<Guard>,
+    /// The heap limit the isolate was created with, to go back to (`set_heap_limit_mb`).
+    initial_heap_limit: usize,
     /// The prelude's functions that only the host calls (js/prelude.js `start`): held here,
     /// never on anything a script can reach.
     host_hooks: v8::Global<v8::Object>,
@@ -205,8 +207,10 @@ impl Runtime {
             stopped,
             array_buffers,
             guard: None,
+            initial_heap_limit: 0,
             host_hooks,
         };
+        runtime.initial_heap_limit = runtime.js.v8_isolate().get_heap_statistics().heap_size_limit();
         runtime.watch_heap();
         Ok(runtime)
     }
@@ -228,6 +232,16 @@ impl Runtime {
             stopped.stop(Stopped::OutOfMemory { limit_mb }, &isolate);
             current.saturating_add(current.max(64 << 20))
         });
+    }
+
+    /// Changes the V8 heap limit from now on (`None`: V8's own limit for this machine), e.g.
+    /// for one call into an extension. ArrayBuffer memory keeps the budget it was created with.
+    pub fn set_heap_limit_mb(&mut self, mb: Option<usize>) {
+        let bytes = mb.map_or(self.initial_heap_limit, |mb| mb.saturating_mul(1 << 20));
+        self.max_heap_mb = mb;
+        // Removing the callback restores the limit to `bytes` (or the least the heap allows).
+        self.js.remove_near_heap_limit_callback(bytes);
+        self.watch_heap();
     }
 
     /// The underlying deno_core runtime, for hosts that need more than this API.
