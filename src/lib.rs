@@ -13,6 +13,9 @@
 //! let exit_code = wasmcap::run_blocking(&script, wasmcap::Options::default())?;
 //! # Ok(()) }
 //! ```
+//!
+//! A host that loads extensions once and calls the functions they export, typed, with
+//! deadlines and memory limits per call, uses [`host`] instead (see `examples/plugin_host.rs`).
 
 pub mod golden;
 pub mod host;

@@ -280,10 +280,7 @@ impl Runtime {
         if why.is_some() {
             self.js.v8_isolate().cancel_terminate_execution();
             self.js.v8_isolate().low_memory_notification();
-            if let Some(mb) = self.max_heap_mb {
-                self.js.remove_near_heap_limit_callback(mb.saturating_mul(1 << 20));
-                self.watch_heap();
-            }
+            self.set_heap_limit_mb(self.max_heap_mb);
         }
         why
     }
