@@ -288,3 +288,39 @@ fn the_repl_survives_running_out_of_memory_within_the_same_limit() {
     assert_eq!(stops, 3, "stderr:\n{}", run.stderr);
     assert!(!run.stderr.contains("inspector"), "stderr:\n{}", run.stderr);
 }
+
+#[test]
+fn every_other_way_to_hold_memory_counts_too() {
+    // Resizable buffers (reserved by V8 itself, committed on resize), shared buffers and a
+    // shared guest memory grown from JS: each under a 64 MB budget, each stopped or refused.
+    let s = Scratch::new();
+    for code in [
+        "const b = new ArrayBuffer(1, { maxByteLength: 2 ** 31 }); b.resize(2 ** 30); new Uint8Array(b).fill(1); b.byteLength",
+        "const m = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true }); m.grow(16000); new Uint8Array(m.buffer).fill(1); m.buffer.byteLength",
+    ] {
+        let run = s.run(&["eval", "--max-heap", "64", code], "");
+        assert_out_of_memory(&run);
+    }
+    let run = s.run(&["eval", "--max-heap", "64", "new SharedArrayBuffer(2 ** 30).byteLength"], "");
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.starts_with("error: Uncaught RangeError: Array buffer allocation failed"), "{}", run.stderr);
+}
+
+#[test]
+fn every_kind_of_runaway_is_stopped_at_the_deadline() {
+    let s = Scratch::new();
+    for code in [
+        "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0)",
+        "const f = () => Promise.resolve().then(f); f()",
+        "const g = () => queueMicrotask(g); g()",
+        "/(a+)+$/.test('a'.repeat(40) + 'b')",
+        "let s = 'x'; for (;;) s = s + s.length",
+        "const a = []; a.length = 2 ** 32 - 1; a.sort()",
+        "for (;;) new Array(1000).fill(1)",
+    ] {
+        let (run, took) = timed(&s, &["eval", "--timeout", "1", code], "");
+        assert_eq!(run.code, 124, "{code}: {run:?}");
+        assert!(run.stderr.contains(TIMED_OUT), "{code}: {}", run.stderr);
+        assert!(took < Duration::from_secs(4), "{code}: ran {took:?}");
+    }
+}
