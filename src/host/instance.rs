@@ -221,13 +221,9 @@ fn serve(
                 }
             };
             *running.lock().unwrap_or_else(|e| e.into_inner()) = Some(job.started.clone());
-            if job.max_heap_mb.is_some() {
-                current.runtime.set_heap_limit_mb(job.max_heap_mb);
-            }
+            current.runtime.set_work_heap_limit_mb(job.max_heap_mb);
             let result = current.call(&job.export, job.args, job.decode, job.timeout).await;
-            if job.max_heap_mb.is_some() && !matches!(result, Err(CallError::Stopped(_))) {
-                current.runtime.set_heap_limit_mb(options.max_heap_mb);
-            }
+            current.runtime.set_work_heap_limit_mb(None);
             *running.lock().unwrap_or_else(|e| e.into_inner()) = None;
             let stopped = matches!(result, Err(CallError::Stopped(_)));
             let _ = job.reply.send(result);

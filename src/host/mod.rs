@@ -85,8 +85,9 @@ impl Default for HostOptions {
 pub struct CallLimits {
     /// Overrides [`HostOptions::timeout`].
     pub timeout: Option<Duration>,
-    /// The V8 heap limit during this call, in MiB (overrides [`HostOptions::max_heap_mb`] for
-    /// the heap; ArrayBuffer memory keeps the instance's budget).
+    /// A heap limit of this call's own, in MiB, below the instance's
+    /// ([`HostOptions::max_heap_mb`]): checked after each garbage collection, past it the call
+    /// is stopped with `Stopped::OutOfMemory`. ArrayBuffer memory keeps the instance's budget.
     pub max_heap_mb: Option<usize>,
 }
 

@@ -74,6 +74,34 @@ static V8_STARTED: Once = Once::new();
 /// starts from it instead of evaluating the prelude again.
 static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/wasmcap.snap"));
 
+/// A heap limit below the isolate's, for the work in progress (see
+/// `Runtime::set_work_heap_limit_mb`).
+struct WorkHeap {
+    limit_mb: AtomicUsize,
+    stopped: StopSignal,
+    isolate: v8::IsolateHandle,
+}
+
+/// After each garbage collection: past the work's own heap limit, stop the script.
+unsafe extern "C" fn check_work_heap(
+    isolate: v8::UnsafeRawIsolatePtr,
+    _type: v8::GCType,
+    _flags: v8::GCCallbackFlags,
+    data: *mut std::ffi::c_void,
+) {
+    // SAFETY: `data` is the runtime's boxed WorkHeap, which outlives the isolate.
+    let work = unsafe { &*(data as *const WorkHeap) };
+    let limit_mb = work.limit_mb.load(Ordering::Relaxed);
+    if limit_mb == 0 {
+        return;
+    }
+    // SAFETY: V8 calls this on the isolate's own thread, with the isolate alive.
+    let used = unsafe { v8::Isolate::from_raw_isolate_ptr(isolate) }.get_heap_statistics().used_heap_size();
+    if used > limit_mb.saturating_mul(1 << 20) {
+        work.stopped.stop(Stopped::OutOfMemory { limit_mb }, &work.isolate);
+    }
+}
+
 /// How `eval` runs its code.
 enum EvalForm {
     /// A classic script: its completion value is printed.
@@ -136,8 +164,9 @@ pub struct Runtime {
     array_buffers: Arc<Budget>,
     /// Watches each run's limits (started at the first run that has any).
     guard: Option<Guard>,
-    /// The heap limit the isolate was created with, to go back to (`set_heap_limit_mb`).
-    initial_heap_limit: usize,
+    /// The limit of `set_work_heap_limit_mb`, read by the GC callback. Declared after `js`:
+    /// it must outlive the isolate that calls back into it.
+    work_heap: Box<WorkHeap>,
     /// The prelude's functions that only the host calls (js/prelude.js `start`): held here,
     /// never on anything a script can reach.
     host_hooks: v8::Global<v8::Object>,
@@ -198,6 +227,7 @@ impl Runtime {
                 .map_err(|_| anyhow!("the runtime failed to start: the prelude returned no host hooks"))?;
             v8::Global::new(scope, hooks)
         };
+        let (stopped_for_gc, isolate_for_gc) = (stopped.clone(), js.v8_isolate().thread_safe_handle());
         let mut runtime = Runtime {
             js,
             output: options.output,
@@ -207,10 +237,11 @@ impl Runtime {
             stopped,
             array_buffers,
             guard: None,
-            initial_heap_limit: 0,
+            work_heap: Box::new(WorkHeap { limit_mb: AtomicUsize::new(0), stopped: stopped_for_gc, isolate: isolate_for_gc }),
             host_hooks,
         };
-        runtime.initial_heap_limit = runtime.js.v8_isolate().get_heap_statistics().heap_size_limit();
+        let data = std::ptr::from_ref::<WorkHeap>(&runtime.work_heap).cast_mut().cast();
+        runtime.js.v8_isolate().add_gc_epilogue_callback(check_work_heap, data, v8::GCType::kGCTypeAll);
         runtime.watch_heap();
         Ok(runtime)
     }
@@ -234,14 +265,13 @@ impl Runtime {
         });
     }
 
-    /// Changes the V8 heap limit from now on (`None`: V8's own limit for this machine), e.g.
-    /// for one call into an extension. ArrayBuffer memory keeps the budget it was created with.
-    pub fn set_heap_limit_mb(&mut self, mb: Option<usize>) {
-        let bytes = mb.map_or(self.initial_heap_limit, |mb| mb.saturating_mul(1 << 20));
-        self.max_heap_mb = mb;
-        // Removing the callback restores the limit to `bytes` (or the least the heap allows).
-        self.js.remove_near_heap_limit_callback(bytes);
-        self.watch_heap();
+    /// A heap limit for the work from now on, below the isolate's own (`None`: only that):
+    /// e.g. for one call into an extension. Checked after each garbage collection; past it the
+    /// script is stopped with [`Stopped::OutOfMemory`]. (Lowering V8's own limit after the
+    /// isolate exists does not work: its heap was sized for the old one, and V8 collects
+    /// garbage for seconds near the new limit instead of reaching it.)
+    pub fn set_work_heap_limit_mb(&mut self, mb: Option<usize>) {
+        self.work_heap.limit_mb.store(mb.unwrap_or(0), Ordering::Relaxed);
     }
 
     /// The underlying deno_core runtime, for hosts that need more than this API.
@@ -280,7 +310,10 @@ impl Runtime {
         if why.is_some() {
             self.js.v8_isolate().cancel_terminate_execution();
             self.js.v8_isolate().low_memory_notification();
-            self.set_heap_limit_mb(self.max_heap_mb);
+            if let Some(mb) = self.max_heap_mb {
+                self.js.remove_near_heap_limit_callback(mb.saturating_mul(1 << 20));
+                self.watch_heap();
+            }
         }
         why
     }
