@@ -58,7 +58,8 @@ impl Repl {
                 self.put_session(session);
             }
             ".load" if argument.is_empty() => self.print_error("usage: .load FILE"),
-            ".load" => return self.load(argument).await,
+            // Boxed: `.load` evaluates lines, and evaluating lines may run a command.
+            ".load" => return Box::pin(self.load(argument)).await,
             ".save" if argument.is_empty() => self.print_error("usage: .save FILE"),
             ".save" => {
                 let mut text = self.entered.join("\n");
@@ -122,7 +123,8 @@ impl Repl {
         Err(format!("it is {what}, not a regular file"))
     }
 
-    /// `.load FILE`: the file's code, evaluated input by input as if it were typed.
+    /// `.load FILE`: the file's code, evaluated input by input as if it were typed (dot-commands
+    /// in it are code).
     async fn load(&mut self, file: &str) -> anyhow::Result<Flow> {
         let code = self.open_granted(crate::permissions::Access::Read, file).and_then(|mut opened| {
             let bytes = crate::permissions::read_bounded(&mut opened, MAX_LOAD_BYTES).map_err(|e| e.to_string())?;
@@ -135,21 +137,7 @@ impl Repl {
                 return Ok(Flow::Continue);
             }
         };
-        let mut chunk = String::new();
-        for line in code.lines() {
-            chunk.push_str(line);
-            chunk.push('\n');
-            if self.is_complete(&chunk) {
-                match self.eval_input(&std::mem::take(&mut chunk)).await? {
-                    Flow::Continue if self.interrupter.as_ref().is_some_and(|i| i.was_interrupted()) => {
-                        return Ok(Flow::Continue);
-                    }
-                    Flow::Continue => {}
-                    exit => return Ok(exit),
-                }
-            }
-        }
-        self.eval_input(&chunk).await
+        self.eval_lines(code.lines().map(|line| Ok(line.to_string())), false).await
     }}
 
 #[cfg(test)]

@@ -105,33 +105,15 @@ fn new_tokio() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-/// Piped mode: accumulate lines until the input is complete, evaluate, print, repeat.
+/// Piped mode: each complete input is evaluated and printed, until the input ends.
 fn run_piped(input: impl BufRead, options: &ReplOptions, output: Output) -> anyhow::Result<i32> {
     new_tokio()?.block_on(async {
         let mut repl = Repl::start(options.clone(), output, None, true).await?;
-        let mut chunk = String::new();
-        for line in input.lines() {
-            let line = line.context("cannot read the REPL's input")?;
-            let flow = if chunk.is_empty() && is_command(&line) {
-                repl.command(&line).await?
-            } else {
-                chunk.push_str(&line);
-                chunk.push('\n');
-                if repl.is_complete(&chunk) {
-                    repl.eval_input(&std::mem::take(&mut chunk)).await?
-                } else {
-                    Flow::Continue
-                }
-            };
-            if let Flow::Exit(code) = flow {
-                return Ok(code);
-            }
-        }
-        // An input still open at the end (`foo(`) is evaluated as it is: V8 says what is wrong.
-        if let Flow::Exit(code) = repl.eval_input(&chunk).await? {
-            return Ok(code);
-        }
-        Ok(repl.exit_code())
+        let lines = input.lines().map(|line| line.context("cannot read the REPL's input"));
+        Ok(match repl.eval_lines(lines, true).await? {
+            Flow::Exit(code) => code,
+            Flow::Continue => repl.exit_code(),
+        })
     })
 }
 
@@ -195,6 +177,40 @@ impl Repl {
     /// The exit code to end with: what `process.exitCode` says.
     fn exit_code(&self) -> i32 {
         self.slot.borrow().as_ref().map_or(0, |s| s.runtime.exit_status().1)
+    }
+
+    /// Evaluates `lines` as if typed: lines are collected until they make a complete input,
+    /// which is then evaluated; with `commands`, a dot-command line at the start of an input
+    /// runs as one. An input still open at the end (`foo(`) is evaluated as it is: V8 says what
+    /// is wrong. Stops at an exit, or after an input Ctrl+C interrupted.
+    async fn eval_lines(
+        &mut self,
+        lines: impl Iterator<Item = anyhow::Result<String>>,
+        commands: bool,
+    ) -> anyhow::Result<Flow> {
+        let mut chunk = String::new();
+        for line in lines {
+            let line = line?;
+            let flow = if commands && chunk.is_empty() && is_command(&line) {
+                self.command(&line).await?
+            } else {
+                chunk.push_str(&line);
+                chunk.push('\n');
+                if self.is_complete(&chunk) {
+                    self.eval_input(&std::mem::take(&mut chunk)).await?
+                } else {
+                    Flow::Continue
+                }
+            };
+            match flow {
+                Flow::Continue if self.interrupter.as_ref().is_some_and(|i| i.was_interrupted()) => {
+                    return Ok(Flow::Continue);
+                }
+                Flow::Continue => {}
+                exit => return Ok(exit),
+            }
+        }
+        self.eval_input(&chunk).await
     }
 
     /// Evaluates one complete input and prints its result or error.
