@@ -2,7 +2,7 @@
 //! touch files are held to the same grants as `wasmcap:fs`.
 
 use super::session::Session;
-use super::{Flow, Repl};
+use super::{Flow, Repl, print_error};
 
 const HELP: &str = "\
 Commands:
@@ -57,10 +57,10 @@ impl Repl {
                 let session = Session::start(&self.settings, self.output.clone()).await?;
                 self.put_session(session);
             }
-            ".load" if argument.is_empty() => self.print_error("usage: .load FILE"),
+            ".load" if argument.is_empty() => print_error(&self.output, "usage: .load FILE"),
             // Boxed: `.load` evaluates lines, and evaluating lines may run a command.
             ".load" => return Box::pin(self.load(argument)).await,
-            ".save" if argument.is_empty() => self.print_error("usage: .save FILE"),
+            ".save" if argument.is_empty() => print_error(&self.output, "usage: .save FILE"),
             ".save" => {
                 let mut text = self.entered.join("\n");
                 if !text.is_empty() {
@@ -71,10 +71,10 @@ impl Repl {
                     .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()).map_err(|e| e.to_string()));
                 match saved {
                     Ok(()) => self.print(&format!("Session saved to {argument}")),
-                    Err(why) => self.print_error(&format!("error: cannot save to {argument}: {why}")),
+                    Err(why) => print_error(&self.output, &format!("error: cannot save to {argument}: {why}")),
                 }
             }
-            _ => self.print_error(&format!("unknown command '{name}': type .help for the list")),
+            _ => print_error(&self.output, &format!("unknown command '{name}': type .help for the list")),
         }
         Ok(Flow::Continue)
     }
@@ -133,7 +133,7 @@ impl Repl {
         let code = match code {
             Ok(code) => code,
             Err(why) => {
-                self.print_error(&format!("error: cannot load {file}: {why}"));
+                print_error(&self.output, &format!("error: cannot load {file}: {why}"));
                 return Ok(Flow::Continue);
             }
         };

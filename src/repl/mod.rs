@@ -88,6 +88,12 @@ fn is_complete_input(code: &str, session: Option<&mut Session>) -> bool {
     syntax::is_complete(code) && !session.is_some_and(|s| s.ends_too_early(code))
 }
 
+/// Writes `text` and a newline to `output`'s stderr side: every error and warning the REPL
+/// itself prints goes this way.
+fn print_error(output: &Output, text: &str) {
+    output.write(true, format!("{text}\n").as_bytes());
+}
+
 // --- drivers ---------------------------------------------------------------------------
 
 /// `future`'s output, or `None` if `deadline` passed first.
@@ -156,10 +162,6 @@ impl Repl {
 
     fn print(&self, text: &str) {
         self.output.write(false, format!("{text}\n").as_bytes());
-    }
-
-    fn print_error(&self, text: &str) {
-        self.output.write(true, format!("{text}\n").as_bytes());
     }
 
     fn take_session(&self) -> anyhow::Result<Session> {
@@ -265,14 +267,14 @@ impl Repl {
             if let Some(interrupter) = interrupter {
                 interrupter.end();
             }
-            self.print_error(&format!("error: {why}"));
+            print_error(&self.output, &format!("error: {why}"));
             return Ok(Flow::Continue);
         }
         if interrupter.is_some_and(Interrupter::end) {
             // Termination stays pending on the isolate until cancelled: lift it, or the next
             // input would be terminated too. On a fresh line: the terminal echoed `^C`.
             session.runtime.js_runtime().v8_isolate().cancel_terminate_execution();
-            self.print_error("\nUncaught Error: execution was interrupted");
+            print_error(&self.output, "\nUncaught Error: execution was interrupted");
         }
         Ok(Flow::Continue)
     }
@@ -288,7 +290,7 @@ impl Repl {
                     Some(exception) => session.record(exception, true),
                     None => exception_text(&details),
                 };
-                self.print_error(&format!("Uncaught {text}"));
+                print_error(&self.output, &format!("Uncaught {text}"));
                 later_errors
             }
             Ok(Outcome::NeverSettles) => vec![
@@ -301,7 +303,7 @@ impl Repl {
             Err(e) => vec![format!("error: {e:#}")],
         };
         for error in later_errors {
-            self.print_error(&error);
+            print_error(&self.output, &error);
         }
     }
 }

@@ -10,7 +10,7 @@ use deno_core::serde_json::{Value, json};
 
 use super::inspector::{InspectorClient, call_argument, exception_text, into_result};
 use super::interrupt::Interrupter;
-use super::ReplOptions;
+use super::{ReplOptions, print_error};
 use crate::runtime::format_core_error;
 use crate::{Options, Output, Runtime};
 
@@ -111,12 +111,12 @@ impl Session {
         match session.drive(Some(id), None).await {
             Driven::Response(response, errors) => {
                 for error in errors {
-                    session.print_error(&error);
+                    print_error(&output, &error);
                 }
                 let response = into_result(response)?;
                 for failure in response["result"]["value"].as_array().into_iter().flatten() {
                     let failure = failure.as_str().unwrap_or_default();
-                    output.write(true, format!("warning: could not preload {failure}\n").as_bytes());
+                    print_error(&output, &format!("warning: could not preload {failure}"));
                 }
             }
             _ => bail!("preloading the capabilities did not finish"),
@@ -129,10 +129,6 @@ impl Session {
             (true, code) => Some(code),
             (false, _) => None,
         }
-    }
-
-    fn print_error(&self, text: &str) {
-        self.runtime.output().write(true, format!("{text}\n").as_bytes());
     }
 
     /// Evaluates `code` in REPL mode and waits for it, running the event loop meanwhile.
@@ -264,7 +260,7 @@ impl Session {
                     return Poll::Ready(Driven::Response(response, errors));
                 }
                 for error in errors.drain(..) {
-                    self.print_error(&error);
+                    print_error(self.runtime.output(), &error);
                 }
                 if let Some(interrupter) = interrupter {
                     interrupter.waker.register(cx.waker());
@@ -309,7 +305,7 @@ impl Session {
             return Some(Driven::Response(response, std::mem::take(errors)));
         }
         for error in errors.drain(..) {
-            self.print_error(&error);
+            print_error(self.runtime.output(), &error);
         }
         self.exit_requested().map(Driven::Exited)
     }
