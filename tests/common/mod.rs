@@ -54,23 +54,10 @@ impl Scratch {
     }
 }
 
+/// Runs `exe ARGS` in `dir` with `stdin` (at most 10 minutes: a hang fails the test).
 pub fn run_in(exe: &str, dir: &Path, args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(exe)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn wasmcap");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    let run = run_exe_bounded(exe, dir, args, stdin, Duration::from_secs(600));
+    Run { stdout: run.stdout, stderr: run.stderr, code: run.code.unwrap_or(-1) }
 }
 
 /// Asserts a clean run and returns its stdout.
@@ -93,8 +80,12 @@ pub struct Bounded {
 /// fails the test with what it printed (a hang is a failure, not a stuck suite). stdin is
 /// written and the pipes drained on threads, so a chatty child cannot block on a full pipe.
 pub fn run_bounded<S: AsRef<OsStr>>(dir: &Path, args: &[S], stdin: &str, limit: Duration) -> Bounded {
+    run_exe_bounded(WASMCAP, dir, args, stdin, limit)
+}
+
+fn run_exe_bounded<S: AsRef<OsStr>>(exe: &str, dir: &Path, args: &[S], stdin: &str, limit: Duration) -> Bounded {
     let started = Instant::now();
-    let mut child = Command::new(WASMCAP)
+    let mut child = Command::new(exe)
         .args(args)
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
