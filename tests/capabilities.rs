@@ -12,7 +12,7 @@ use blake2::{Blake2bMac, Blake2bVar};
 use chacha20::cipher::{KeyIvInit, StreamCipher};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::ChaCha20Poly1305;
-use common::{Scratch, ok};
+use common::{JS_BYTES, Scratch, ok};
 use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -23,14 +23,6 @@ const PRELUDE: &str = r#"
 import { Monocypher, AuthenticationError, wipe, STREAM_CHUNK_SIZE, STREAM_HEADER_SIZE } from "wasmcap:monocypher";
 import { Guest } from "wasmcap:guest";
 import data from "./data.json" with { type: "json" };
-const hex = (u8) => Array.from(u8, (b) => b.toString(16).padStart(2, "0")).join("");
-const bytes = (h) => new Uint8Array(h.match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
-const concat = (parts) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-};
 const mc = new Monocypher();
 "#;
 
@@ -42,7 +34,7 @@ fn run_js(data: &Value, body: &str) -> String {
 fn run_js_with(data: &Value, body: &str, flags: &[&str]) -> String {
     let s = Scratch::new();
     s.write("data.json", &data.to_string());
-    s.write("main.js", &format!("{PRELUDE}\n{body}"));
+    s.write("main.js", &format!("{PRELUDE}{JS_BYTES}\n{body}"));
     // JSON modules are data: importing one needs a read grant.
     let mut args = vec!["run", "--allow-read=data.json"];
     args.extend_from_slice(flags);
@@ -136,7 +128,7 @@ fn blake2b_rfc7693_vector_and_blake2_crate_one_shot_and_incremental() {
     let s = Scratch::new();
     s.write("data.json", &data.to_string());
     std::fs::write(s.path().join("big.bin"), &big).unwrap();
-    s.write("main.js", &format!("{PRELUDE}\n{}", r#"
+    s.write("main.js", &format!("{PRELUDE}{JS_BYTES}\n{}", r#"
         import { readFile } from "wasmcap:fs";
         // RFC 7693, Appendix A: BLAKE2b-512("abc").
         console.log(hex(mc.blake2b("abc")) === "ba80a53f981c4d0d6a2797b69f12f6e94c212f14685ac4b74b12bb6fdbffa2d17d87c5392aab792dc252d5de4533cc9518d38aa8dbf1925ab92386edd4009923");
@@ -659,7 +651,7 @@ fn stream_round_trips_random_sizes_and_matches_an_independent_implementation() {
         std::fs::write(s.path().join(format!("ref{i}.plain")), msg).unwrap();
     }
     s.write("data.json", &json!({ "key": hex::encode(&key), "sizes": sizes }).to_string());
-    s.write("main.js", &format!("{PRELUDE}{JS_STREAM_HELPERS}{}", r#"
+    s.write("main.js", &format!("{PRELUDE}{JS_BYTES}{JS_STREAM_HELPERS}{}", r#"
         import { readFile, writeFile } from "wasmcap:fs";
         const key = bytes(data.key);
         let opened = 0, roundTrips = 0;
@@ -704,7 +696,7 @@ fn stream_ad_matches_an_independent_implementation_both_ways() {
     std::fs::write(s.path().join("ref.sealed"), &sealed).unwrap();
     std::fs::write(s.path().join("plain"), &msg).unwrap();
     s.write("data.json", &json!({ "key": hex::encode(&key) }).to_string());
-    s.write("main.js", &format!("{PRELUDE}{JS_STREAM_HELPERS}{}", r#"
+    s.write("main.js", &format!("{PRELUDE}{JS_BYTES}{JS_STREAM_HELPERS}{}", r#"
         import { readFile, writeFile } from "wasmcap:fs";
         const key = bytes(data.key);
         const plain = readFile("plain"), sealed = readFile("ref.sealed");

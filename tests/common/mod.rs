@@ -11,6 +11,18 @@ use wait_timeout::ChildExt;
 
 pub const WASMCAP: &str = env!("CARGO_BIN_EXE_wasmcap");
 
+/// JS helpers for scripts that check bytes: `hex(u8)`, `bytes(hex)`, `concat([u8, ...])`.
+pub const JS_BYTES: &str = r#"
+const hex = (u8) => Array.from(u8, (b) => b.toString(16).padStart(2, "0")).join("");
+const bytes = (h) => new Uint8Array(h.match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
+const concat = (parts) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+};
+"#;
+
 /// What a run of the binary printed and how it ended.
 #[derive(Debug)]
 pub struct Run {

@@ -5,7 +5,7 @@
 //! strict rules are checked against independent implementations (ed25519-dalek's
 //! verify_strict, x25519-dalek, Wycheproof).
 
-use crate::common::{Scratch, ok};
+use crate::common::{JS_BYTES, Scratch, ok};
 use curve25519_dalek::constants::{ED25519_BASEPOINT_POINT, EIGHT_TORSION};
 use curve25519_dalek::edwards::CompressedEdwardsY;
 use curve25519_dalek::scalar::Scalar;
@@ -17,14 +17,6 @@ const PRELUDE: &str = r#"
 import { Monocypher, AuthenticationError, wipe } from "wasmcap:monocypher";
 import { Guest } from "wasmcap:guest";
 import data from "./data.json" with { type: "json" };
-const hex = (u8) => Array.from(u8, (b) => b.toString(16).padStart(2, "0")).join("");
-const bytes = (h) => new Uint8Array(h.match(/../g)?.map((b) => parseInt(b, 16)) ?? []);
-const concat = (parts) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) { out.set(p, at); at += p.length; }
-  return out;
-};
 const mc = new Monocypher();
 const key = mc.generateKey();
 // Runs f; prints "accepted" or the error's name and message.
@@ -36,7 +28,7 @@ const attempt = (label, f) => {
 fn run_js(data: &Value, body: &str, flags: &[&str]) -> String {
     let s = Scratch::new();
     s.write("data.json", &data.to_string());
-    s.write("main.js", &format!("{PRELUDE}\n{body}"));
+    s.write("main.js", &format!("{PRELUDE}{JS_BYTES}\n{body}"));
     // JSON modules are data: they need a read grant.
     let mut args = vec!["run", "--timeout", "60", "--allow-read=data.json"];
     args.extend_from_slice(flags);

@@ -29,6 +29,34 @@ pub(crate) fn run_bounded(dir: &Path, args: &[&str], stdin: &str, limit: Duratio
 
 const LIMIT: Duration = Duration::from_secs(20);
 
+/// Runs `wasmcap ARGS` in `s`; once the script has written `ready`, calls `swap` (which changes
+/// the tree under the running script), then waits for it and returns its stdout.
+fn run_and_swap_when_ready(s: &Scratch, args: &[&str], swap: impl FnOnce()) -> String {
+    let start = Instant::now();
+    let mut child = Command::new(WASMCAP)
+        .args(args)
+        .current_dir(s.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    while !s.path().join("ready").exists() {
+        if start.elapsed() > LIMIT {
+            let _ = child.kill();
+            panic!("the script never started");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    swap();
+    if child.wait_timeout(LIMIT).unwrap().is_none() {
+        let _ = child.kill();
+        panic!("wasmcap {args:?} hung");
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// JS that runs each attempt and prints its result or `Name: message`.
 const TRY: &str = r#"
 import * as fs from "wasmcap:fs";
@@ -254,7 +282,6 @@ fn a_file_grant_refuses_a_symlink_at_its_name() {
     let s = grant_and_outside();
     // `--allow-write=grant/out.txt` where out.txt does not exist yet: a dangling symlink made
     // there later must not be followed (no O_CREAT through a link).
-    let start = Instant::now();
     s.write(
         "main.js",
         &format!(
@@ -273,24 +300,14 @@ fn a_file_grant_refuses_a_symlink_at_its_name() {
         "#
         ),
     );
-    let mut child = Command::new(WASMCAP)
-        .args(["run", "--timeout", "15", "--allow-write=grant/out.txt,ready", "--allow-read=grant/out.txt", "main.js"])
-        .current_dir(s.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    while !s.path().join("ready").exists() {
-        assert!(start.elapsed() < LIMIT, "the script never started");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    symlink(s.path().join("outside/created"), s.path().join("grant/out.txt")).unwrap();
-    let status = child.wait_timeout(LIMIT).unwrap().expect("hung");
-    let out = child.wait_with_output().unwrap();
-    assert!(status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = run_and_swap_when_ready(
+        &s,
+        &["run", "--timeout", "15", "--allow-write=grant/out.txt,ready", "--allow-read=grant/out.txt", "main.js"],
+        || symlink(s.path().join("outside/created"), s.path().join("grant/out.txt")).unwrap(),
+    );
     let link = "it is a symbolic link, which is not followed here (grant its target instead)";
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
+        stdout,
         format!("write: Error: cannot write 'grant/out.txt': {link}\nappend: Error: cannot append to 'grant/out.txt': {link}\nread: Error: cannot read 'grant/out.txt': {link}\n")
     );
     assert_eq!(listing(&s.path().join("outside")), ["secret.txt"]);
@@ -300,7 +317,6 @@ fn a_file_grant_refuses_a_symlink_at_its_name() {
 fn a_granted_directory_swapped_for_a_symlink_after_startup_is_refused() {
     let s = grant_and_outside();
     s.write("grant/own.txt", "own");
-    let start = Instant::now();
     s.write(
         "main.js",
         &format!(
@@ -319,23 +335,10 @@ fn a_granted_directory_swapped_for_a_symlink_after_startup_is_refused() {
         "#
         ),
     );
-    let mut child = Command::new(WASMCAP)
-        .args(["run", "--timeout", "15", "--allow-write=grant,ready", "--allow-read=grant", "main.js"])
-        .current_dir(s.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    while !s.path().join("ready").exists() {
-        assert!(start.elapsed() < LIMIT, "the script never started");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    std::fs::rename(s.path().join("grant"), s.path().join("grant.old")).unwrap();
-    symlink(s.path().join("outside"), s.path().join("grant")).unwrap();
-    let status = child.wait_timeout(LIMIT).unwrap().expect("hung");
-    let out = child.wait_with_output().unwrap();
-    assert!(status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = run_and_swap_when_ready(&s, &["run", "--timeout", "15", "--allow-write=grant,ready", "--allow-read=grant", "main.js"], || {
+        std::fs::rename(s.path().join("grant"), s.path().join("grant.old")).unwrap();
+        symlink(s.path().join("outside"), s.path().join("grant")).unwrap();
+    });
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(lines.len(), 3, "{stdout}");
     for line in lines {
