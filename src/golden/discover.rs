@@ -1,0 +1,105 @@
+//! Finding the cases: a walk that follows no directory symlink and visits each directory once.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow, bail};
+
+use super::{Case, Kind, MAX_FILE_BYTES, printable};
+
+/// Finds every `NAME.js` / `NAME.repl` with a `NAME.out` beside it under `paths` (files or
+/// directories, searched recursively; hidden directories, `node_modules` and `target` skipped),
+/// sorted by path.
+///
+/// Symbolic links to directories are not followed (only a path given here may be one), and
+/// each real directory (device and inode) is read once, so link loops and overlapping paths
+/// cannot multiply the walk. The walk keeps its own stack: depth costs no recursion. A
+/// directory that cannot be read is an error naming it.
+pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Vec<Case>> {
+    let mut cases = Vec::new();
+    let mut visited = HashSet::new();
+    for path in paths {
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_dir() => walk(path, &mut visited, &mut cases)?,
+            Ok(_) => match case_for(path) {
+                Some(case) => cases.push(case),
+                None => bail!(
+                    "{} is not a golden test: it needs to be NAME.js or NAME.repl with NAME.out beside it",
+                    printable(&path.display().to_string())
+                ),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                bail!("no such file or directory: {}", printable(&path.display().to_string()))
+            }
+            Err(e) => bail!("cannot read {}: {e}", printable(&path.display().to_string())),
+        }
+    }
+    cases.sort_by(|a, b| a.script.cmp(&b.script));
+    cases.dedup_by(|a, b| a.script == b.script);
+    Ok(cases)
+}
+
+fn walk(root: &Path, visited: &mut HashSet<(u64, u64)>, cases: &mut Vec<Case>) -> anyhow::Result<()> {
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let cannot_read = || format!("cannot read directory {}", printable(&dir.display().to_string()));
+        if !visited.insert(directory_id(&dir).with_context(cannot_read)?) {
+            continue;
+        }
+        for entry in std::fs::read_dir(&dir).with_context(cannot_read)? {
+            let entry = entry.with_context(cannot_read)?;
+            // The entry's own type: a symlink is never a directory here.
+            let is_dir = entry.file_type().with_context(cannot_read)?.is_dir();
+            let path = entry.path();
+            if is_dir {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                if !name.starts_with('.') && name != "node_modules" && name != "target" {
+                    pending.push(path);
+                }
+            } else if let Some(case) = case_for(&path) {
+                cases.push(case);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn directory_id(dir: &Path) -> std::io::Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = std::fs::metadata(dir)?;
+    Ok((metadata.dev(), metadata.ino()))
+}
+
+#[cfg(not(unix))]
+fn directory_id(dir: &Path) -> std::io::Result<(u64, u64)> {
+    // Without inode numbers, the canonical path stands in (symlinks are not followed anyway).
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    dir.canonicalize()?.hash(&mut hasher);
+    Ok((0, hasher.finish()))
+}
+
+/// A case for `path` if it is named like a script and something is at `NAME.out`. Whether
+/// both are regular files is checked when the case runs, so that a symlink, FIFO or directory
+/// in their place is reported as a failing case rather than silently skipped.
+fn case_for(path: &Path) -> Option<Case> {
+    let kind = match path.extension()?.to_str()? {
+        "js" => Kind::Script,
+        "repl" => Kind::Repl,
+        _ => return None,
+    };
+    let expected = path.with_extension("out");
+    std::fs::symlink_metadata(&expected).is_ok().then(|| Case { script: path.to_path_buf(), expected, kind })
+}
+
+/// A case or `.out` file's text: a regular file (no link, FIFO or device), at most
+/// [`MAX_FILE_BYTES`], UTF-8.
+pub(super) fn read_case_file(path: &Path) -> anyhow::Result<String> {
+    let shown = || printable(&path.display().to_string());
+    let bytes = crate::plain_file::read(path, MAX_FILE_BYTES).map_err(|e| anyhow!("cannot read {}: {e}", shown()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow!("cannot read {}: it is not UTF-8 text (invalid byte at offset {})", shown(), e.utf8_error().valid_up_to())
+    })
+}

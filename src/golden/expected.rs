@@ -1,0 +1,89 @@
+//! The expected output: matching with wildcards, the diff shown on failure, and `--update`.
+
+use std::path::Path;
+
+use super::{Case, printable};
+
+/// Rewrites `case`'s expected output with `actual`: a new file in the same directory renamed
+/// over `NAME.out`, so a symlink put there is replaced, never written through, and a reader
+/// sees the old or the new file, never half of one. The old file's permissions are kept.
+pub fn update_expected(case: &Case, actual: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match case.expected.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".wasmcap-update-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::symlink_metadata(&case.expected)
+            .ok()
+            .filter(|m| m.file_type().is_file())
+            .map_or(0o644, |m| m.permissions().mode() & 0o777);
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    let mut file = builder.tempfile_in(dir)?;
+    file.write_all(actual.as_bytes())?;
+    file.as_file().sync_all()?;
+    file.persist(&case.expected).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Whether `actual` matches the `expected` pattern with its wildcards.
+pub fn matches_expected(expected: &str, actual: &str) -> bool {
+    if !expected.contains("[WILDCARD]") && !expected.contains("[WILDLINE]") {
+        return expected == actual;
+    }
+    let mut pattern = String::from("^");
+    for (i, wild_split) in expected.split("[WILDCARD]").enumerate() {
+        if i > 0 {
+            pattern.push_str("(?s:.*?)");
+        }
+        for (j, literal) in wild_split.split("[WILDLINE]").enumerate() {
+            if j > 0 {
+                pattern.push_str("[^\n]*");
+            }
+            pattern.push_str(&regex::escape(literal));
+        }
+    }
+    pattern.push('$');
+    regex::Regex::new(&pattern).is_ok_and(|re| re.is_match(actual))
+}
+
+/// A unified diff of expected and actual output, coloured unless NO_COLOR is set or stdout
+/// is not a terminal.
+pub fn unified_diff(expected: &str, actual: &str, case: &Case) -> String {
+    use std::io::IsTerminal;
+    let color = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    let diff = similar::TextDiff::from_lines(expected, actual);
+    let expected_name = printable(&case.expected.display().to_string());
+    let text = diff.unified_diff().context_radius(3).header(&expected_name, "actual output").to_string();
+    if !color {
+        return text;
+    }
+    text.lines()
+        .map(|line| match line.as_bytes().first() {
+            Some(b'-') => format!("\x1b[31m{line}\x1b[0m\n"),
+            Some(b'+') => format!("\x1b[32m{line}\x1b[0m\n"),
+            Some(b'@') => format!("\x1b[36m{line}\x1b[0m\n"),
+            _ => format!("{line}\n"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards_match_text_and_lines() {
+        assert!(matches_expected("a\n[WILDCARD]\nz\n", "a\nb\nc\nz\n"));
+        assert!(matches_expected("took [WILDLINE]\ndone\n", "took 12 ms\ndone\n"));
+        assert!(!matches_expected("took [WILDLINE]\ndone\n", "took 12\nms\ndone\n"));
+        assert!(matches_expected("x.y\n", "x.y\n"));
+        assert!(!matches_expected("x.y[WILDLINE]\n", "xzy\n"), "literal parts are not regexes");
+        assert!(!matches_expected("a\n", "a\n\n"));
+    }
+}
