@@ -1,30 +1,25 @@
 //! Builds wasmcap's V8 startup snapshot. The prelude (js/prelude.js and js/inspect.js, with
 //! deno_core's own bootstrap JS) is evaluated once here, at build time, and V8 serializes the
-//! resulting heap into OUT_DIR/wasmcap.snap, which src/runtime.rs embeds. A runtime then starts
-//! by deserializing that heap instead of parsing and running ~2,000 lines of JS on every start.
+//! resulting heap into OUT_DIR/wasmcap.snap, which src/runtime/mod.rs embeds. A runtime then
+//! starts by deserializing that heap instead of parsing and running ~2,000 lines of JS on
+//! every start.
 //!
-//! The extension must be the same one the runtime registers (same ops, same order), so its
-//! source is shared with the library through #[path] rather than copied.
-
-#[allow(dead_code, unused_imports)]
-#[path = "src/ops/mod.rs"]
-mod ops;
-#[allow(dead_code, unused_imports)]
-#[path = "src/permissions.rs"]
-mod permissions;
+//! The extension must be the same one the runtime registers (same ops, same order): both
+//! take it from the `wasmcap_extension` crate (src/extension/).
 
 use std::path::PathBuf;
 
 use deno_core::snapshot::{CreateSnapshotOptions, create_snapshot};
+use wasmcap_extension::permissions::Permissions;
+use wasmcap_extension::{Csprng, FsAccess, Output, wasmcap_runtime};
 
 fn main() {
-    for input in ["build.rs", "src/ops", "src/permissions.rs", "js"] {
-        println!("cargo:rerun-if-changed={input}");
-    }
+    // A change to the extension (its Rust or its JS) rebuilds this script, which reruns it.
+    println!("cargo:rerun-if-changed=build.rs");
     // The options only seed OpState, which is not part of the snapshot; every runtime brings
-    // its own (src/runtime.rs).
-    let fs = ops::FsAccess { permissions: permissions::Permissions::default(), cwd: PathBuf::from("/") };
-    let extension = ops::wasmcap_runtime::init(ops::Csprng::Os, ops::Output::default(), Vec::new(), fs);
+    // its own (src/runtime/mod.rs).
+    let fs = FsAccess { permissions: Permissions::default(), cwd: PathBuf::from("/") };
+    let extension = wasmcap_runtime::init(Csprng::Os, Output::default(), Vec::new(), fs);
     let snapshot = create_snapshot(
         CreateSnapshotOptions {
             cargo_manifest_dir: env!("CARGO_MANIFEST_DIR"),
@@ -37,6 +32,10 @@ fn main() {
         None,
     )
     .unwrap_or_else(|e| panic!("building the V8 startup snapshot failed (an error in the prelude?): {e}"));
+    // None today (the extension's JS is compiled in), but deno_core asks for them.
+    for file in &snapshot.files_loaded_during_snapshot {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("wasmcap.snap");
     std::fs::write(&out, &snapshot.output).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }

@@ -59,7 +59,7 @@ async fn host_call_us(path: &std::path::Path, calls: usize) -> f64 {
 
 /// The same work on the caller's own thread: raw `v8::Function::call` and serde_v8.
 async fn baseline_call_us(path: &std::path::Path, calls: usize) -> f64 {
-    let mut runtime = wasmcap::Runtime::new(wasmcap::Options { script: Some(path.to_path_buf()), ..Default::default() })
+    let mut runtime = wasmcap::Runtime::new(wasmcap::Options { script: wasmcap::Script::File(path.to_path_buf()), ..Default::default() })
         .expect("runtime");
     let js = runtime.js_runtime();
     let specifier = ModuleSpecifier::from_file_path(path).unwrap();

@@ -33,8 +33,8 @@ fn main() -> std::io::Result<()> {
         "#
         .to_string(),
     };
-    let options = Options { extensions: vec![host::init()], ..Default::default() };
-    match wasmcap::run_blocking(&script, options) {
+    let options = Options { script, extensions: vec![host::init()], ..Default::default() };
+    match wasmcap::run_blocking(options) {
         Ok(exit_code) => std::process::exit(exit_code),
         Err(uncaught) => {
             eprintln!("error: {uncaught}");

@@ -10,6 +10,7 @@ import {
   op_wasmcap_read_dir as listDir,
   op_wasmcap_read_file as readBytes,
   op_wasmcap_read_file_chunk as readChunk,
+  op_wasmcap_read_chunk_limit as readChunkLimit,
   op_wasmcap_remove as removePath,
   op_wasmcap_rename as renamePath,
   op_wasmcap_stat as statPath,
@@ -34,8 +35,9 @@ const {
 
 export { NotFound, PermissionDenied };
 
-// The most readFileChunk reads at once (64 MiB; the op enforces it too).
-const MAX_CHUNK = 64 << 20;
+// The most readFileChunk reads at once (64 MiB), defined by the op that enforces it (read
+// once, when the startup snapshot is made).
+const MAX_CHUNK = readChunkLimit();
 
 // The file's contents as a Uint8Array.
 export function readFile(path) {

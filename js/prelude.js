@@ -269,7 +269,7 @@ class DOMException extends Error {
   }
 }
 
-// --- errors that ops throw by class name (see src/ops.rs) ------------------------------
+// --- errors that ops throw by class name (see src/extension/fs.rs) -------------------
 
 class PermissionDenied extends Error {
   constructor(message) {

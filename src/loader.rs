@@ -18,10 +18,10 @@ use deno_core::{
 use deno_error::JsErrorBox;
 
 /// Names of the public `wasmcap:` modules, for help texts and the REPL. They live in the
-/// startup snapshot and deno_core builds them on import (see src/ops/mod.rs): this loader
-/// only resolves their names.
+/// startup snapshot and deno_core builds them on import (see src/extension/extension.rs):
+/// this loader only resolves their names.
 pub fn public_module_names() -> impl Iterator<Item = &'static str> {
-    crate::ops::PUBLIC_MODULES.iter().copied()
+    wasmcap_extension::PUBLIC_MODULES.iter().copied()
 }
 
 pub struct WasmcapLoader {
@@ -29,20 +29,27 @@ pub struct WasmcapLoader {
     /// code without a file of its own (stdin, `eval`, the REPL): those import files only
     /// under `--allow-read`.
     tree: Option<crate::permissions::Root>,
-    /// Where relative imports of code without a file resolve from (the current directory).
+    /// The current directory, from which relative paths are made absolute.
     base: PathBuf,
+    /// The referrer of code that has none of its own (the REPL's input).
+    unnamed_referrer: ModuleSpecifier,
     /// Modules outside the tree, and every JSON module, need this grant.
     read: crate::permissions::Grant,
 }
 
 impl WasmcapLoader {
-    pub fn new(tree: Option<PathBuf>, base: PathBuf, read: crate::permissions::Grant) -> Self {
+    pub fn new(
+        tree: Option<PathBuf>,
+        base: PathBuf,
+        unnamed_referrer: ModuleSpecifier,
+        read: crate::permissions::Grant,
+    ) -> Self {
         let tree = tree.map(|given| {
             let given = crate::permissions::normalize(&base, &given);
             let real = given.canonicalize().unwrap_or_else(|_| given.clone());
             crate::permissions::Root { given, real }
         });
-        WasmcapLoader { tree, base, read }
+        WasmcapLoader { tree, base, unnamed_referrer, read }
     }
 }
 
@@ -99,16 +106,10 @@ impl ModuleLoader for WasmcapLoader {
         referrer: &str,
         _kind: ResolutionKind,
     ) -> Result<ModuleSpecifier, JsErrorBox> {
-        // Code evaluated by the REPL has no referrer, `eval`'s is not a URL: resolve as if
-        // from a file in the current directory.
-        let repl_referrer;
-        let referrer = if ModuleSpecifier::parse(referrer).is_err() {
-            repl_referrer = ModuleSpecifier::from_file_path(self.base.join("$repl.js"))
-                .map(String::from)
-                .unwrap_or_default();
-            repl_referrer.as_str()
-        } else {
-            referrer
+        // Code evaluated by the REPL has no referrer (or one that is not a URL).
+        let referrer = match ModuleSpecifier::parse(referrer) {
+            Ok(_) => referrer,
+            Err(_) => self.unnamed_referrer.as_str(),
         };
         // URL schemes are case-insensitive: `WASMCAP:x` is `wasmcap:x`, and gets the same check.
         if specifier.get(..8).is_some_and(|scheme| scheme.eq_ignore_ascii_case("wasmcap:")) {

@@ -58,7 +58,7 @@ impl RunFlags {
     }
 
     /// The process-wide settings among the flags (V8 takes the guest memory cap as a flag
-    /// for the whole process): applied once, before the first runtime.
+    /// for the whole process): applied once, by `main`, before the first runtime.
     fn apply_process_wide(&self) {
         if let Some(mb) = self.max_guest_mb {
             wasmcap::set_max_guest_memory_mb(mb as usize);
@@ -78,6 +78,16 @@ fn parse_seconds(text: &str) -> Result<Duration, String> {
             Err(format!("'{text}' seconds is too long: the most is {MAX_TIMEOUT_SECS}"))
         }
         _ => Err(format!("expected a positive number of seconds, got '{text}'")),
+    }
+}
+
+impl Command {
+    /// The flags of a command that makes a runtime in this process.
+    fn run_flags(&self) -> Option<&RunFlags> {
+        match self {
+            Command::Run { flags, .. } | Command::Repl { flags } | Command::Eval { flags, .. } => Some(flags),
+            Command::Test { .. } => None,
+        }
     }
 }
 
@@ -143,6 +153,9 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
     };
+    if let Some(flags) = cli.command.as_ref().and_then(Command::run_flags) {
+        flags.apply_process_wide();
+    }
     let result = match cli.command {
         Some(Command::Run { flags, script_and_args }) => {
             let mut script_and_args = script_and_args.into_iter();
@@ -234,7 +247,7 @@ fn run(flags: RunFlags, file: &str, args: Vec<String>) -> anyhow::Result<i32> {
     let script = if file == "-" {
         let mut code = String::new();
         std::io::stdin().read_to_string(&mut code)?;
-        Script::Code { name: cwd.join("$stdin.js"), code }
+        Script::Stdin(code)
     } else {
         let path = cwd.join(file);
         if !path.is_file() {
@@ -245,27 +258,17 @@ fn run(flags: RunFlags, file: &str, args: Vec<String>) -> anyhow::Result<i32> {
         Script::File(path.canonicalize()?)
     };
     warn_if_seeded(&flags);
-    flags.apply_process_wide();
-    let options = Options { args, ..flags.options(&cwd) };
-    wasmcap::run_blocking(&script, options)
+    wasmcap::run_blocking(Options { script, args, ..flags.options(&cwd) })
 }
 
 fn eval(flags: RunFlags, code: String) -> anyhow::Result<i32> {
     warn_if_seeded(&flags);
-    flags.apply_process_wide();
     let cwd = std::env::current_dir()?;
-    let name = cwd.join("$eval.js");
-    let options = Options { script: Some(name.clone()), ..flags.options(&cwd) };
-    let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    tokio.block_on(async {
-        let mut runtime = wasmcap::Runtime::new(options)?;
-        runtime.eval(name, &code).await
-    })
+    wasmcap::run_blocking(Options { script: Script::Eval(code), ..flags.options(&cwd) })
 }
 
 fn repl(flags: RunFlags) -> anyhow::Result<i32> {
     warn_if_seeded(&flags);
-    flags.apply_process_wide();
     let options = flags.options(&std::env::current_dir()?);
     wasmcap::repl::run(wasmcap::repl::ReplOptions {
         seed: options.seed,

@@ -28,15 +28,16 @@ const PROBE: &str = r#"
 
 fn run_probe(extensions: Vec<deno_core::Extension>) -> (String, String) {
     let output = Output::capture();
+    // Never read from disk: a name in the current directory gives stack paths without it.
+    let script = Script::Code { name: std::env::current_dir().unwrap().join("probe.js"), code: PROBE.to_string() };
     let options = Options {
+        script,
         args: vec!["one".into(), "two".into()],
         output: output.clone(),
         extensions,
         ..Default::default()
     };
-    // Never read from disk: a name in the current directory gives stack paths without it.
-    let script = Script::Code { name: std::env::current_dir().unwrap().join("probe.js"), code: PROBE.to_string() };
-    let uncaught = wasmcap::run_blocking(&script, options).expect_err("the probe throws at the end");
+    let uncaught = wasmcap::run_blocking(options).expect_err("the probe throws at the end");
     (String::from_utf8(output.captured()).unwrap(), uncaught.to_string())
 }
 
@@ -58,9 +59,9 @@ fn snapshot_and_host_extension_runtimes_look_the_same_to_scripts() {
 fn host_extensions_reach_their_ops() {
     let dir = tempfile::tempdir().unwrap();
     let output = Output::capture();
-    let options = Options { output: output.clone(), extensions: vec![host::init()], ..Default::default() };
     let script = Script::Code { name: dir.path().join("host.js"), code: "console.log(host.answer() + 1)".into() };
-    assert_eq!(wasmcap::run_blocking(&script, options).unwrap(), 0);
+    let options = Options { script, output: output.clone(), extensions: vec![host::init()], ..Default::default() };
+    assert_eq!(wasmcap::run_blocking(options).unwrap(), 0);
     assert_eq!(String::from_utf8(output.captured()).unwrap(), "43\n");
 }
 

@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{CallError, HostOptions};
 use crate::runtime::format_js_error;
-use crate::{Options, Runtime, Stopped};
+use crate::{Options, Runtime, Script, Stopped};
 
 type Reply = oneshot::Sender<Result<Box<dyn Any + Send>, CallError>>;
 /// Makes the call's argument in the instance's isolate (`None`: no argument).
@@ -253,7 +253,7 @@ impl Instance {
     async fn load(path: &std::path::Path, options: &HostOptions) -> Result<Instance, CallError> {
         let load_error = |e: &dyn std::fmt::Display| CallError::Load(format!("{}: {e}", path.display()));
         let mut runtime = Runtime::new(Options {
-            script: Some(path.to_path_buf()),
+            script: Script::File(path.to_path_buf()),
             seed: options.seed,
             permissions: options.permissions.clone(),
             max_heap_mb: options.max_heap_mb,

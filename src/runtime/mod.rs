@@ -2,8 +2,8 @@
 
 mod errors;
 mod limits;
+mod script;
 
-use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::Once;
@@ -14,23 +14,25 @@ use std::time::Duration;
 use anyhow::{Context, anyhow};
 use deno_core::error::{CoreError, CoreErrorKind};
 use deno_core::{Extension, JsRuntime, ModuleSpecifier, PollEventLoopOptions, v8};
+use deno_error::JsErrorBox;
 
 pub use errors::{format_core_error, format_js_error};
 pub use limits::{Budget, GRACE, Stopped, resident_bytes};
+pub use script::Script;
 use errors::{not_in_promise, relative_stack_trace};
 use limits::{Armed, CountingAllocator, Guard, GuardPlan, StopSignal};
 
 use crate::loader::{WasmcapLoader, display_path};
-use crate::ops::{Csprng, FsAccess, Output, ProcessState, wasmcap_runtime};
 use crate::permissions::Permissions;
+use wasmcap_extension::{Csprng, FsAccess, Output, ProcessState, wasmcap_runtime};
 
-/// How to build a [`Runtime`]. `Options::default()` is a runtime for a script in the current
-/// directory, printing to the process's stdout/stderr, with OS randomness.
+/// How to build a [`Runtime`]. `Options::default()` is a runtime for the REPL (no main script)
+/// in the current directory, printing to the process's stdout/stderr, with OS randomness.
 #[derive(Default)]
 pub struct Options {
-    /// The main script's absolute path: `process.argv[1]`, and the root of the directory
-    /// tree from which it may import modules (its parent directory).
-    pub script: Option<PathBuf>,
+    /// What the runtime runs ([`Runtime::run`]): its path is `process.argv[1]`, and a file's
+    /// directory is the tree from which it may import modules (see [`Script`]).
+    pub script: Script,
     /// `process.argv[2..]`.
     pub args: Vec<String>,
     /// Makes the CSPRNG a deterministic ChaCha20 DRBG. Insecure: for golden tests only.
@@ -112,33 +114,6 @@ enum EvalForm {
     Module,
 }
 
-/// A script to run: a file, or source code with a name (stdin, `eval`).
-pub enum Script {
-    File(PathBuf),
-    Code { name: PathBuf, code: String },
-}
-
-impl Script {
-    pub fn path(&self) -> &Path {
-        match self {
-            Script::File(path) => path,
-            Script::Code { name, .. } => name,
-        }
-    }
-}
-
-/// The directory tree a script may import JavaScript modules from: a script file's own
-/// directory. Code that has no file (stdin, `eval`, the REPL, named `$stdin.js`, `$eval.js`
-/// and `$repl.js` in the current directory) has none: it imports files only under
-/// `--allow-read`, or a script piped in from $HOME could import all of it.
-fn module_tree(script: &Path) -> Option<PathBuf> {
-    let name = script.file_name().and_then(|n| n.to_str());
-    if matches!(name, Some("$stdin.js" | "$eval.js" | "$repl.js")) {
-        return None;
-    }
-    script.parent().map(Path::to_path_buf)
-}
-
 /// Once per process, before the first isolate: V8's Wasm trap handler lets compiled Wasm use
 /// guard pages instead of explicit bounds checks (deno_core does not enable it).
 fn init_v8() {
@@ -154,6 +129,9 @@ fn init_v8() {
 
 pub struct Runtime {
     js: JsRuntime,
+    /// What `run` runs (taken while it runs), and its module specifier.
+    script: Script,
+    main: ModuleSpecifier,
     output: Output,
     timeout: Option<Duration>,
     max_heap_mb: Option<usize>,
@@ -178,10 +156,12 @@ impl Runtime {
     pub fn new(options: Options) -> anyhow::Result<Self> {
         init_v8();
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
-        let script = options.script.unwrap_or_else(|| cwd.join("$repl.js"));
-        let tree = module_tree(&script);
+        let script = options.script;
+        let main = script.specifier(&cwd)?;
+        // Code that names no module of its own (the REPL's input) imports as the REPL would.
+        let unnamed_referrer = Script::Repl.specifier(&cwd)?;
         let exec_path = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
-        let mut argv = vec![exec_path, script.display().to_string()];
+        let mut argv = vec![exec_path, script.path(&cwd).display().to_string()];
         argv.extend(options.args);
 
         let csprng = match options.seed {
@@ -200,7 +180,12 @@ impl Runtime {
             create_params = create_params.heap_limits(0, bytes);
         }
         let mut js = JsRuntime::new(deno_core::RuntimeOptions {
-            module_loader: Some(Rc::new(WasmcapLoader::new(tree, cwd.clone(), options.permissions.read))),
+            module_loader: Some(Rc::new(WasmcapLoader::new(
+                script.module_tree(),
+                cwd.clone(),
+                unnamed_referrer,
+                options.permissions.read,
+            ))),
             validate_import_attributes_cb: Some(Box::new(crate::loader::validate_import_attributes)),
             startup_snapshot: Some(SNAPSHOT),
             skip_op_registration,
@@ -230,6 +215,8 @@ impl Runtime {
         let (stopped_for_gc, isolate_for_gc) = (stopped.clone(), js.v8_isolate().thread_safe_handle());
         let mut runtime = Runtime {
             js,
+            script,
+            main,
             output: options.output,
             timeout: options.timeout,
             max_heap_mb: options.max_heap_mb,
@@ -337,32 +324,33 @@ impl Runtime {
         armed
     }
 
-    /// Runs `script` as the main ES module, then the event loop to completion. Returns the
-    /// exit code (`process.exitCode` or `process.exit(n)`); an uncaught exception or
-    /// unhandled rejection is an `Err` whose text is ready to print after `error: `.
+    /// Runs the runtime's script ([`Options::script`]) as the main ES module, then the event
+    /// loop to completion. Returns the exit code (`process.exitCode` or `process.exit(n)`); an
+    /// uncaught exception or unhandled rejection is an `Err` whose text is ready to print
+    /// after `error: `.
+    ///
+    /// [`Script::Eval`] code runs through this same path (limits, error format, event loop)
+    /// and its value is printed as `console.log` would (`node -p`): the completion value of a
+    /// classic script, or the value of an expression that needs a module (`await ...`). Code
+    /// that is neither (static `import` statements) runs as a module and prints nothing of its
+    /// own.
     ///
     /// A script stopped by a limit (`Options::timeout`, `Options::max_heap_mb`) is an `Err`
     /// holding a [`Stopped`].
-    pub async fn run(&mut self, script: &Script) -> anyhow::Result<i32> {
-        self.run_guarded(script, false).await
+    pub async fn run(&mut self) -> anyhow::Result<i32> {
+        // Taken for the run (the runtime is borrowed throughout), and put back.
+        let script = std::mem::take(&mut self.script);
+        let result = self.run_guarded(&script).await;
+        self.script = script;
+        result
     }
 
-    /// `wasmcap eval CODE`: runs CODE through the same path as [`Runtime::run`] (limits, error
-    /// format, event loop) and prints its value as `console.log` would (`node -p`): the
-    /// completion value of a classic script, or the value of an expression that needs a
-    /// module (`await ...`). Code that is neither (static `import` statements) runs as a
-    /// module and prints nothing of its own.
-    pub async fn eval(&mut self, name: PathBuf, code: &str) -> anyhow::Result<i32> {
-        let script = Script::Code { name, code: code.to_string() };
-        self.run_guarded(&script, true).await
-    }
-
-    async fn run_guarded(&mut self, script: &Script, print_value: bool) -> anyhow::Result<i32> {
+    async fn run_guarded(&mut self, script: &Script) -> anyhow::Result<i32> {
         let guard = self.guard(self.timeout);
         let result = match self.timeout {
-            None => self.run_inner(script, print_value).await,
+            None => self.run_inner(script).await,
             // The guard stops busy JavaScript; tokio's timer stops idle waiting.
-            Some(timeout) => tokio::time::timeout(timeout, self.run_inner(script, print_value))
+            Some(timeout) => tokio::time::timeout(timeout, self.run_inner(script))
                 .await
                 .unwrap_or_else(|_| {
                     let isolate = self.js.v8_isolate().thread_safe_handle();
@@ -382,14 +370,11 @@ impl Runtime {
         }
     }
 
-    async fn run_inner(&mut self, script: &Script, print_value: bool) -> Result<(), CoreError> {
-        let specifier = ModuleSpecifier::from_file_path(script.path()).map_err(|_| {
-            CoreErrorKind::Io(std::io::Error::other(format!("{} is not an absolute path", script.path().display())))
-                .into_box()
-        })?;
+    async fn run_inner(&mut self, script: &Script) -> Result<(), CoreError> {
+        let specifier = self.main.clone();
         let mut print_default_export = false;
         let id = match script {
-            Script::Code { code, .. } if print_value => match self.eval_form(code, specifier.as_str()) {
+            Script::Eval(code) => match self.eval_form(code, specifier.as_str()) {
                 EvalForm::Script => {
                     let value = self
                         .js
@@ -406,16 +391,17 @@ impl Runtime {
             },
             Script::File(path) => {
                 if !path.is_file() {
-                    return Err(CoreErrorKind::Io(std::io::Error::new(
-                        std::io::ErrorKind::NotFound,
-                        format!("module not found: '{}'", display_path(path)),
-                    ))
-                    .into_box());
+                    let message = format!("module not found: '{}'", display_path(path));
+                    return Err(CoreErrorKind::JsBox(JsErrorBox::new("NotFound", message)).into_box());
                 }
                 self.js.load_main_es_module(&specifier).await?
             }
-            Script::Code { code, .. } => {
+            Script::Code { code, .. } | Script::Stdin(code) => {
                 self.js.load_main_es_module_from_code(&specifier, code.clone()).await?
+            }
+            Script::Repl => {
+                let message = "this runtime has no script to run (its Options::script is Script::Repl)";
+                return Err(CoreErrorKind::JsBox(JsErrorBox::generic(message)).into_box());
             }
         };
         // A throw in the module body rejects its evaluation promise; report that as a plain
@@ -435,7 +421,7 @@ impl Runtime {
             match self.js.poll_event_loop(cx, PollEventLoopOptions::default()) {
                 Poll::Ready(Ok(())) if !evaluated => match evaluation.as_mut().poll(cx) {
                     Poll::Ready(result) => Poll::Ready(result.map_err(not_in_promise)),
-                    Poll::Pending => Poll::Ready(Err(CoreErrorKind::Io(std::io::Error::other(
+                    Poll::Pending => Poll::Ready(Err(CoreErrorKind::JsBox(JsErrorBox::generic(
                         "top-level await never resolved: the module waits on a promise that nothing will settle",
                     ))
                     .into_box())),
@@ -459,7 +445,8 @@ impl Runtime {
         self.js.op_state().borrow().borrow::<ProcessState>().exit_code
     }
 
-    /// How `eval` runs `code` (see [`Runtime::eval`]): decided by compiling, never running.
+    /// How [`Script::Eval`] code runs (see [`Runtime::run`]): decided by compiling, never
+    /// running.
     fn eval_form(&mut self, code: &str, name: &str) -> EvalForm {
         if self.compiles(code, name, false) {
             return EvalForm::Script;

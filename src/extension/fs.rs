@@ -1,5 +1,5 @@
 //! The `wasmcap:fs` ops: file access for scripts, each call checked against the grants and
-//! carried out beneath the granted directory (see src/permissions.rs for the rules).
+//! carried out beneath the granted directory (see permissions.rs for the rules).
 
 use std::io::{Seek, SeekFrom, Write};
 
@@ -145,8 +145,16 @@ fn open_for_write(state: &OpState, path: &str, verb: &str, append: bool) -> Resu
     Ok(file)
 }
 
-/// The most `op_wasmcap_read_file_chunk` reads at once (64 MiB); js/fs.js checks it too.
+/// The most `op_wasmcap_read_file_chunk` reads at once (64 MiB). js/fs.js checks arguments
+/// against it too, and takes it from `op_wasmcap_read_chunk_limit`.
 const MAX_READ_CHUNK: u64 = MAX_SPECIAL_READ;
+
+/// `MAX_READ_CHUNK`, for js/fs.js: one definition of the limit, here.
+#[op2(fast)]
+#[number]
+pub fn op_wasmcap_read_chunk_limit() -> u64 {
+    MAX_READ_CHUNK
+}
 
 /// `wasmcap:fs` readFileChunk: up to `length` bytes of the file from byte `offset` (fewer at
 /// its end, none past it), if `--allow-read` covers it. For files larger than memory.
