@@ -314,22 +314,44 @@ fn missing_import_names_the_module_and_the_importer() {
 // --- the binary is self-contained ----------------------------------------------------------
 
 #[test]
-fn binary_copied_elsewhere_still_runs_scripts() {
+fn binary_copied_elsewhere_runs_every_wasmcap_module() {
+    // No js/ or guest/ beside the copy: the extension's JS and guests are in the binary.
     let bin_dir = tempfile::tempdir().unwrap();
     let moved = bin_dir.path().join("wasmcap");
     std::fs::copy(WASMCAP, &moved).unwrap();
     let s = Scratch::new();
+    // Every public module, by the list the loader resolves from: a new one is covered too.
+    let modules: Vec<&str> = wasmcap::loader::public_module_names().collect();
+    assert!(modules.len() >= 4, "{modules:?}");
+    let imports: String = modules.iter().enumerate().map(|(i, name)| format!("import * as m{i} from '{name}';\n")).collect();
+    let exports: Vec<String> = (0..modules.len()).map(|i| format!("Object.keys(m{i}).length > 0")).collect();
     s.write(
         "main.js",
-        r#"
-        import { Monocypher } from 'wasmcap:monocypher';
-        import { twoSum } from 'wasmcap:twosum';
-        const mc = new Monocypher();
-        const key = mc.generateKey();
-        const box = mc.lock('moved', key);
-        console.log(new TextDecoder().decode(mc.unlock(box.ciphertext, box.mac, key, box.nonce)), twoSum([3, 4, 5], 9));
-        "#,
+        &format!(
+            r#"
+            {imports}
+            import {{ Monocypher }} from 'wasmcap:monocypher';
+            import {{ twoSum }} from 'wasmcap:twosum';
+            import {{ Guest }} from 'wasmcap:guest';
+            import {{ readFileChunk }} from 'wasmcap:fs';
+            console.log([{exports}].join(' '));
+            const mc = new Monocypher();
+            const key = mc.generateKey();
+            const box = mc.lock('moved', key);
+            console.log(new TextDecoder().decode(mc.unlock(box.ciphertext, box.mac, key, box.nonce)), twoSum([3, 4, 5], 9));
+            console.log(typeof Guest);
+            // The chunk limit js/fs.js checks is the one the Rust op enforces (64 MiB).
+            console.log(readFileChunk('main.js', 0, 64 * 2 ** 20).length > 0);
+            try {{ readFileChunk('main.js', 0, 64 * 2 ** 20 + 1); }} catch (e) {{ console.log(e.message); }}
+            "#,
+            exports = exports.join(", ")
+        ),
     );
-    let run = run_in(moved.to_str().unwrap(), s.path(), &["run", "main.js"], "");
-    assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (0, "moved [ 1, 2 ]\n", ""));
+    let run = run_in(moved.to_str().unwrap(), s.path(), &["run", "--allow-read", "main.js"], "");
+    let all_true = vec!["true"; modules.len()].join(" ");
+    let expected = format!(
+        "{all_true}\nmoved [ 1, 2 ]\nfunction\ntrue\n\
+         readFileChunk: length must be an integer from 0 to 67108864, got 67108865\n"
+    );
+    assert_eq!((run.code, run.stdout.as_str(), run.stderr.as_str()), (0, expected.as_str(), ""));
 }
