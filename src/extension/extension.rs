@@ -50,11 +50,11 @@ deno_core::extension!(
     },
 );
 
-/// The extension's modules, all evaluated into the startup snapshot (see build.rs). The
-/// `wasmcap:` modules among them import the runtime's private services (the CSPRNG pool, the
-/// guests, the fs ops) from the prelude as plain ES imports: nothing a script can reach holds
-/// them. Scripts cannot import `ext:` modules (deno_core refuses); they reach the public ones
-/// by their `wasmcap:` names, below.
+/// The extension's modules, all evaluated into the startup snapshot (by wasmcap's build.rs).
+/// The `wasmcap:` modules among them import the runtime's private services (the CSPRNG pool,
+/// the guests, the fs ops) from the prelude as plain ES imports: nothing a script can reach
+/// holds them. Scripts cannot import `ext:` modules (deno_core refuses); they reach the public
+/// ones by their `wasmcap:` names, below.
 static PRELUDE: [deno_core::ExtensionFileSource; 7] = [
     deno_core::ExtensionFileSource::new(
         "ext:wasmcap_runtime/inspect.js",
