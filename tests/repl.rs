@@ -187,13 +187,13 @@ fn a_timer_that_throws_while_idle_is_reported_and_the_session_goes_on() {
     );
 }
 
-#[test]
-fn a_timer_that_never_returns_while_idle_is_stopped_at_the_timeout() {
-    // The callback runs while the REPL waits for more input (the pipe stays open a while):
-    // each turn of the event loop between inputs has the same deadline as an input.
+/// Pipes `first` into `wasmcap ARGS`, keeps the pipe open for `pause` (the REPL waits for input
+/// meanwhile, with its event loop running), then pipes `rest` and closes it.
+fn repl_with_a_pause(args: &[&str], first: &str, pause: std::time::Duration, rest: &str) -> Run {
+    use std::io::Write;
     let s = Scratch::new();
     let mut child = std::process::Command::new(WASMCAP)
-        .args(["repl", "--timeout", "1"])
+        .args(args)
         .current_dir(s.path())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -201,18 +201,58 @@ fn a_timer_that_never_returns_while_idle_is_stopped_at_the_timeout() {
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    use std::io::Write;
-    stdin.write_all(b"setTimeout(() => { while (true) {} }, 100); 'armed'\n").unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(2500));
-    stdin.write_all(b"'still here'\n").unwrap();
+    stdin.write_all(first.as_bytes()).unwrap();
+    std::thread::sleep(pause);
+    stdin.write_all(rest.as_bytes()).unwrap();
     drop(stdin);
     let out = child.wait_with_output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "'armed'\n'still here'\n");
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "error: timed out: the script was stopped after 1 s (--timeout)\n"
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+#[test]
+fn an_input_split_across_pieces_of_piped_input_is_evaluated_once_complete() {
+    let run = repl_with_a_pause(
+        &["repl"],
+        "let n = 0; const t = setInterval(() => n++, 10); 'armed'\nfunction f() {\n",
+        std::time::Duration::from_millis(500),
+        "  return n > 0 }\nclearInterval(t); f()\n",
     );
-    assert_eq!(out.status.code(), Some(0));
+    // The interval ran while the function's first line waited for the rest.
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str(), run.code), ("'armed'\nundefined\ntrue\n", "", 0));
+}
+
+#[test]
+fn a_timer_that_never_returns_while_idle_is_stopped_at_the_timeout() {
+    // Each turn of the event loop between inputs has the same deadline as an input.
+    let run = repl_with_a_pause(
+        &["repl", "--timeout", "1"],
+        "setTimeout(() => { while (true) {} }, 100); 'armed'\n",
+        std::time::Duration::from_millis(2500),
+        "'still here'\n",
+    );
+    assert_eq!(run.stdout, "'armed'\n'still here'\n");
+    assert_eq!(run.stderr, "error: timed out: the script was stopped after 1 s (--timeout)\n");
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn a_timer_that_runs_out_of_memory_while_idle_is_stopped_and_the_session_goes_on() {
+    let run = repl_with_a_pause(
+        &["repl", "--max-heap", "16"],
+        "setTimeout(() => { const a = []; for (;;) a.push({ x: a.length }) }, 100); 'armed'\n",
+        std::time::Duration::from_millis(2500),
+        "'still here'\n",
+    );
+    assert_eq!(run.stdout, "'armed'\n'still here'\n");
+    assert_eq!(
+        run.stderr,
+        "error: out of memory: the script reached its 16 MB memory limit (raise it with --max-heap)\n"
+    );
+    assert_eq!(run.code, 0);
 }
 
 #[test]
