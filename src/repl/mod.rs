@@ -65,12 +65,15 @@ impl Settings {
     }
 }
 
-/// Makes the [`Options`] of each runtime the REPL starts: the first, and one per `.clear`
-/// (Options hold a host's extensions, which are made once per runtime). `Options::timeout` and
-/// `Options::max_heap_mb` apply to each input (see `idle` for the timers that fire between).
-pub type MakeOptions = Box<dyn Fn() -> Options>;
+/// Makes the [`Options`] of each runtime the REPL starts (see [`run`]).
+type MakeOptions = Box<dyn Fn() -> Options>;
 
 /// Runs a REPL reading from stdin; returns the process exit code.
+///
+/// `options` makes the [`Options`] of each runtime the REPL starts: the first, and a fresh one
+/// per `.clear` (Options own a host's extensions, which serve one runtime each). Their
+/// `timeout` and `max_heap_mb` apply to each input, and to each turn of the event loop between
+/// inputs; their `output` is used when piped (on a terminal the REPL prints above its prompt).
 pub fn run(options: impl Fn() -> Options + 'static, settings: Settings) -> anyhow::Result<i32> {
     if settings.interactive {
         terminal::run(Box::new(options), settings.history)
