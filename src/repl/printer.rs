@@ -83,9 +83,11 @@ impl Printer {
             drop(queue);
             return Output::Inherit.write(to_stderr, bytes);
         }
-        if queue.text.len() + bytes.len() > MAX_QUEUED && !queue.stalled {
+        // One piece always fits in an empty queue, however large.
+        let fits = |queue: &Queue| queue.text.is_empty() || queue.text.len() + bytes.len() <= MAX_QUEUED;
+        if !fits(&queue) && !queue.stalled {
             let until = Instant::now() + STALL;
-            while queue.text.len() + bytes.len() > MAX_QUEUED && queue.above_prompt {
+            while !fits(&queue) && queue.above_prompt {
                 let Some(left) = until.checked_duration_since(Instant::now()) else {
                     queue.stalled = true;
                     break;
@@ -97,7 +99,7 @@ impl Printer {
                 return Output::Inherit.write(to_stderr, bytes);
             }
         }
-        if queue.stalled || queue.text.len() + bytes.len() > MAX_QUEUED {
+        if queue.stalled || !fits(&queue) {
             queue.dropped += bytes.len();
         } else {
             queue.text.push_str(&String::from_utf8_lossy(bytes));
