@@ -589,6 +589,35 @@ mod terminal {
     }
 
     #[test]
+    fn an_idle_exit_gives_the_terminal_back_as_it_was() {
+        // The editor thread is in the middle of reading a line (raw mode) when a timer ends the
+        // process: the REPL must put the terminal back itself. `stty -a` runs before and after
+        // it, on the same terminal.
+        let s = Scratch::new();
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("stty -a; echo BEFORE-END; '{WASMCAP}' repl; echo \"exit=$?\"; stty -a"))
+            .current_dir(s.path())
+            .env("TERM", "xterm")
+            .env("WASMCAP_REPL_HISTORY", "");
+        let options = Options::new().timeout_ms(Some(5000)).strip_ansi_escape_codes(true);
+        let mut repl = rexpect::session::spawn_with_options(command, options).expect("spawn sh");
+        let before = repl.exp_string("BEFORE-END").unwrap();
+        repl.exp_string("> ").unwrap();
+        repl.send_line("setTimeout(() => process.exit(5), 500); 'armed'").unwrap();
+        expect_then_prompt(&mut repl, "'armed'");
+        repl.exp_string("exit=5").unwrap();
+        let after = repl.exp_eof().unwrap();
+        let flags = |settings: &str| -> Vec<String> {
+            let words = settings.split_whitespace().map(|w| w.trim_end_matches(';').to_string());
+            words.filter(|w| ["icanon", "echo", "isig", "icrnl", "opost", "onlcr"].contains(&w.trim_start_matches('-'))).collect()
+        };
+        assert_eq!(flags(&after), flags(&before), "before:\n{before}\nafter:\n{after}");
+        assert_eq!(flags(&before).len(), 6, "{before}");
+    }
+
+    #[test]
     fn an_output_flood_at_the_prompt_does_not_stop_typing() {
         let s = Scratch::new();
         let mut repl = start(s.path(), &s.path().join("history"));
