@@ -42,10 +42,12 @@ struct Queue {
     closed: bool,
 }
 
-#[derive(Default)]
 struct Shared {
     queue: Mutex<Queue>,
     changed: Condvar,
+    /// [`MAX_QUEUED`] and [`STALL`] (smaller in tests).
+    max_queued: usize,
+    stall: Duration,
 }
 
 impl Shared {
@@ -68,7 +70,12 @@ pub(super) struct Printer {
 
 impl Printer {
     pub(super) fn new() -> Self {
-        Printer { shared: Arc::default(), stderr_is_terminal: std::io::stderr().is_terminal() }
+        Self::with_limits(MAX_QUEUED, STALL)
+    }
+
+    fn with_limits(max_queued: usize, stall: Duration) -> Self {
+        let shared = Shared { queue: Mutex::default(), changed: Condvar::new(), max_queued, stall };
+        Printer { shared: Arc::new(shared), stderr_is_terminal: std::io::stderr().is_terminal() }
     }
 
     /// The runtime's `Output`.
@@ -84,9 +91,10 @@ impl Printer {
             return Output::Inherit.write(to_stderr, bytes);
         }
         // One piece always fits in an empty queue, however large.
-        let fits = |queue: &Queue| queue.text.is_empty() || queue.text.len() + bytes.len() <= MAX_QUEUED;
+        let max = self.shared.max_queued;
+        let fits = |queue: &Queue| queue.text.is_empty() || queue.text.len() + bytes.len() <= max;
         if !fits(&queue) && !queue.stalled {
-            let until = Instant::now() + STALL;
+            let until = Instant::now() + self.shared.stall;
             while !fits(&queue) && queue.above_prompt {
                 let Some(left) = until.checked_duration_since(Instant::now()) else {
                     queue.stalled = true;
@@ -181,4 +189,41 @@ fn flush_directly(queue: &mut Queue) {
 
 fn dropped_notice(bytes: usize) -> String {
     format!("[wasmcap: {bytes} bytes of output dropped: the terminal did not take them while at the prompt]\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::{Receiver, channel};
+    use std::time::{Duration, Instant};
+
+    use super::Printer;
+
+    /// An editor that never takes a message (Ctrl+R held open, say): `print` never returns.
+    struct NeverDrains(Receiver<()>);
+
+    impl rustyline::ExternalPrinter for NeverDrains {
+        fn print(&mut self, _: String) -> rustyline::Result<()> {
+            let _ = self.0.recv();
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_printer_that_never_drains_costs_one_stall_then_output_is_dropped_and_counted() {
+        let (_keep_blocked, blocked) = channel();
+        let printer = Printer::with_limits(16, Duration::from_millis(200));
+        printer.start_relay(NeverDrains(blocked)).unwrap();
+        printer.set_above_prompt(true);
+        let started = Instant::now();
+        for _ in 0..20 {
+            printer.write(false, b"0123456789\n");
+        }
+        let took = started.elapsed();
+        // One write waited the stall; the rest were dropped at once (twenty stalls: 4 s).
+        assert!(took >= Duration::from_millis(200) && took < Duration::from_millis(1500), "{took:?}");
+        let queue = printer.shared.lock();
+        // The first went to the relay (stuck in print), the second is queued, the rest dropped.
+        assert!(queue.printing);
+        assert_eq!((queue.text.as_str(), queue.dropped), ("0123456789\n", 18 * 11));
+    }
 }
