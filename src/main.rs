@@ -269,13 +269,6 @@ fn eval(flags: RunFlags, code: String) -> anyhow::Result<i32> {
 
 fn repl(flags: RunFlags) -> anyhow::Result<i32> {
     warn_if_seeded(&flags);
-    let options = flags.options(&std::env::current_dir()?);
-    wasmcap::repl::run(wasmcap::repl::ReplOptions {
-        seed: options.seed,
-        permissions: options.permissions,
-        max_heap_mb: options.max_heap_mb,
-        timeout: options.timeout,
-        owns_process: options.owns_process,
-        interactive: std::io::stdin().is_terminal(),
-    })
+    let cwd = std::env::current_dir()?;
+    wasmcap::repl::run(move || flags.options(&cwd), wasmcap::repl::Settings::for_stdin())
 }

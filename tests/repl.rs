@@ -112,31 +112,147 @@ fn console_output_appears_in_order_with_results() {
     );
 }
 
+// --- the event loop runs between inputs ----------------------------------------------------
+// Delays are far apart (tens of ms against a second or more) so that the order holds on a
+// loaded machine.
+
 #[test]
-fn timers_run_before_the_next_input_when_piped() {
+fn piped_timers_do_not_hold_back_later_inputs_and_are_awaited_at_the_end() {
+    // Input already there is evaluated before a timer that is due later; at the end of the
+    // input the REPL waits for the timer, as `node < file` does.
     assert_transcript(
-        "setTimeout(() => console.log('tick'), 5); 'scheduled'\n'next'\n",
-        "'scheduled'\ntick\n'next'\n",
+        "setTimeout(() => console.log('tick'), 1000); 'scheduled'\n'next'\n",
+        "'scheduled'\n'next'\ntick\n",
     );
 }
 
 #[test]
-fn unhandled_rejections_and_timer_errors_are_reported() {
+fn timers_fire_while_a_later_input_awaits() {
+    assert_transcript(
+        "setTimeout(() => console.log('tick'), 10); 'scheduled'\nawait new Promise((r) => setTimeout(() => r('awaited'), 1500))\n",
+        "'scheduled'\ntick\n'awaited'\n",
+    );
+}
+
+#[test]
+fn a_piped_interval_runs_while_later_lines_are_evaluated_until_the_timeout() {
+    let started = std::time::Instant::now();
+    let run = Scratch::new().run(
+        &["repl", "--timeout", "2"],
+        "let n = 0; setInterval(() => console.log('tick', ++n), 300); 'started'\n\
+         await new Promise((r) => setTimeout(r, 1000))\n\
+         ['after', n > 0]\n",
+    );
+    let took = started.elapsed();
+    // The later lines were evaluated, in order, while the interval ticked; it ticked on after
+    // the input ended until --timeout stopped it (a timeout is exit 124, as for `run`).
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "'started'", "{run:?}");
+    let awaited = lines.iter().position(|l| *l == "undefined").expect("the await's result");
+    assert!(awaited >= 2, "the interval did not tick during the await: {run:?}");
+    assert_eq!(lines[awaited + 1], "[ 'after', true ]", "{run:?}");
+    assert!(lines.len() > awaited + 3, "the interval did not tick after the input ended: {run:?}");
+    assert!(lines.iter().filter(|l| l.starts_with("tick ")).count() == lines.len() - 3, "{run:?}");
+    assert_eq!(run.stderr, "error: timed out: the script was stopped after 2 s (--timeout)\n");
+    assert_eq!(run.code, 124);
+    assert!(took < std::time::Duration::from_secs(1 + 2 + 5), "{took:?}");
+}
+
+#[test]
+fn a_piped_interval_that_clears_itself_ends_the_session_normally() {
+    assert_transcript(
+        "let n = 0; const t = setInterval(() => { console.log('tick', ++n); if (n === 3) clearInterval(t) }, 20); 'started'\n'next'\n",
+        "'started'\n'next'\ntick 1\ntick 2\ntick 3\n",
+    );
+}
+
+#[test]
+fn a_timer_that_throws_while_idle_is_reported_and_the_session_goes_on() {
     let output = wasmcap::Output::capture();
+    let captured = output.clone();
     let code = wasmcap::repl::run_session(
-        "Promise.reject(new Error('no'))\nsetTimeout(() => { throw new Error('in timer') }, 0); 1\n2\n",
-        &Default::default(),
-        output.clone(),
+        "Promise.reject(new Error('no'))\n\
+         setTimeout(() => { throw new Error('in timer') }, 0); 1\n\
+         await new Promise((r) => setTimeout(r, 1000))\n2\n",
+        move || wasmcap::Options { output: output.clone(), ..Default::default() },
     )
     .unwrap();
     assert_eq!(code, 0);
     assert_eq!(
-        String::from_utf8(output.captured()).unwrap(),
+        String::from_utf8(captured.captured()).unwrap(),
         "Promise {\n  <rejected> Error: no\n      at <anonymous>:1:16\n}\n\
          Uncaught (in promise) Error: no\n    at <anonymous>:1:16\n\
          1\nUncaught Error: in timer\n    at <anonymous>:1:26\n\
-         2\n"
+         undefined\n2\n"
     );
+}
+
+/// Pipes `first` into `wasmcap ARGS`, keeps the pipe open for `pause` (the REPL waits for input
+/// meanwhile, with its event loop running), then pipes `rest` and closes it.
+fn repl_with_a_pause(args: &[&str], first: &str, pause: std::time::Duration, rest: &str) -> Run {
+    use std::io::Write;
+    let s = Scratch::new();
+    let mut child = std::process::Command::new(WASMCAP)
+        .args(args)
+        .current_dir(s.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(first.as_bytes()).unwrap();
+    std::thread::sleep(pause);
+    stdin.write_all(rest.as_bytes()).unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    Run {
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+#[test]
+fn an_input_split_across_pieces_of_piped_input_is_evaluated_once_complete() {
+    let run = repl_with_a_pause(
+        &["repl"],
+        "let n = 0; const t = setInterval(() => n++, 10); 'armed'\nfunction f() {\n",
+        std::time::Duration::from_millis(500),
+        "  return n > 0 }\nclearInterval(t); f()\n",
+    );
+    // The interval ran while the function's first line waited for the rest.
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str(), run.code), ("'armed'\nundefined\ntrue\n", "", 0));
+}
+
+#[test]
+fn a_timer_that_never_returns_while_idle_is_stopped_at_the_timeout() {
+    // Each turn of the event loop between inputs has the same deadline as an input.
+    let run = repl_with_a_pause(
+        &["repl", "--timeout", "1"],
+        "setTimeout(() => { while (true) {} }, 100); 'armed'\n",
+        std::time::Duration::from_millis(2500),
+        "'still here'\n",
+    );
+    assert_eq!(run.stdout, "'armed'\n'still here'\n");
+    assert_eq!(run.stderr, "error: timed out: the script was stopped after 1 s (--timeout)\n");
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn a_timer_that_runs_out_of_memory_while_idle_is_stopped_and_the_session_goes_on() {
+    let run = repl_with_a_pause(
+        &["repl", "--max-heap", "16"],
+        "setTimeout(() => { const a = []; for (;;) a.push({ x: a.length }) }, 100); 'armed'\n",
+        std::time::Duration::from_millis(2500),
+        "'still here'\n",
+    );
+    assert_eq!(run.stdout, "'armed'\n'still here'\n");
+    assert_eq!(
+        run.stderr,
+        "error: out of memory: the script reached its 16 MB memory limit (raise it with --max-heap)\n"
+    );
+    assert_eq!(run.code, 0);
 }
 
 #[test]
@@ -152,15 +268,15 @@ fn an_await_that_can_never_settle_is_reported() {
 #[test]
 fn run_session_captures_results_and_errors_interleaved() {
     let output = wasmcap::Output::capture();
+    let captured = output.clone();
     let code = wasmcap::repl::run_session(
         "console.log('out'); console.error('err'); 1\nthrow new Error('x')\n'end'\n",
-        &wasmcap::repl::ReplOptions { seed: Some(1), interactive: false, ..Default::default() },
-        output.clone(),
+        move || wasmcap::Options { seed: Some(1), output: output.clone(), ..Default::default() },
     )
     .unwrap();
     assert_eq!(code, 0);
     assert_eq!(
-        String::from_utf8(output.captured()).unwrap(),
+        String::from_utf8(captured.captured()).unwrap(),
         "out\nerr\n1\nUncaught Error: x\n    at <anonymous>:1:7\n'end'\n"
     );
 }
@@ -387,6 +503,130 @@ mod terminal {
         repl.send_control('c').unwrap();
         expect_then_prompt(&mut repl, "(To exit, press Ctrl+C again");
         repl.send_control('c').unwrap();
+        repl.exp_eof().unwrap();
+        assert_eq!(exit_code(&repl), 0);
+    }
+
+    // --- the event loop runs while the editor waits for input ---------------------------
+
+    #[test]
+    fn an_idle_timer_prints_at_the_prompt_and_the_line_being_typed_survives() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        repl.send_line("setTimeout(() => console.log('ti' + 'ck'), 1500); 'armed'").unwrap();
+        expect_then_prompt(&mut repl, "'armed'");
+        // Half a line typed, no Enter: the timer prints above it, and the editor redraws it.
+        type_keys(&mut repl, "20 + ");
+        repl.exp_string("tick").unwrap();
+        repl.exp_string("> 20 + ").unwrap();
+        type_keys(&mut repl, "22\r");
+        expect_then_prompt(&mut repl, "42");
+        repl.send_control('d').unwrap();
+        repl.exp_eof().unwrap();
+        assert_eq!(exit_code(&repl), 0);
+    }
+
+    #[test]
+    fn completion_works_while_timers_are_pending() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        repl.send_line("setInterval(() => {}, 20); setTimeout(() => {}, 60000); 'armed'").unwrap();
+        expect_then_prompt(&mut repl, "'armed'");
+        type_keys(&mut repl, "Math.ma\t(3, 4) * 10\r");
+        expect_then_prompt(&mut repl, "40");
+        // Ctrl+D ends the session at once, timers or not (as in Node).
+        repl.send_control('d').unwrap();
+        repl.exp_eof().unwrap();
+        assert_eq!(exit_code(&repl), 0);
+    }
+
+    #[test]
+    fn ctrl_c_at_the_prompt_with_pending_timers_clears_then_exits() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        repl.send_line("setInterval(() => {}, 20); 'armed'").unwrap();
+        expect_then_prompt(&mut repl, "'armed'");
+        type_keys(&mut repl, "'discarded'");
+        repl.exp_string("'discarded'").unwrap();
+        repl.send_control('c').unwrap();
+        // Keys typed before the next prompt may be lost with the Ctrl+C (rustyline's read-ahead).
+        repl.exp_string("> ").unwrap();
+        repl.send_line("'kept'").unwrap();
+        expect_then_prompt(&mut repl, "'kept'");
+        repl.send_control('c').unwrap();
+        expect_then_prompt(&mut repl, "(To exit, press Ctrl+C again");
+        repl.send_control('c').unwrap();
+        repl.exp_eof().unwrap();
+        assert_eq!(exit_code(&repl), 0);
+    }
+
+    #[test]
+    fn ctrl_c_at_the_prompt_interrupts_a_timer_that_never_returns() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        repl.send_line("setTimeout(() => { while (true) {} }, 200); 'armed'").unwrap();
+        expect_then_prompt(&mut repl, "'armed'");
+        std::thread::sleep(std::time::Duration::from_millis(1000));
+        repl.send_control('c').unwrap();
+        repl.exp_string("Uncaught Error: execution was interrupted").unwrap();
+        // That Ctrl+C stopped the callback: it does not count towards exiting.
+        repl.send_line("'still' + 'usable'").unwrap();
+        expect_then_prompt(&mut repl, "'stillusable'");
+        repl.send_control('d').unwrap();
+        repl.exp_eof().unwrap();
+        assert_eq!(exit_code(&repl), 0);
+    }
+
+    #[test]
+    fn an_idle_timer_that_exits_ends_the_session_with_its_code() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        repl.send_line("setTimeout(() => { console.log('by' + 'e'); process.exit(3) }, 500); 'armed'").unwrap();
+        expect_then_prompt(&mut repl, "'armed'");
+        repl.exp_string("bye").unwrap();
+        repl.exp_eof().unwrap();
+        assert_eq!(exit_code(&repl), 3);
+    }
+
+    #[test]
+    fn an_idle_exit_gives_the_terminal_back_as_it_was() {
+        // The editor thread is in the middle of reading a line (raw mode) when a timer ends the
+        // process: the REPL must put the terminal back itself. `stty -a` runs before and after
+        // it, on the same terminal.
+        let s = Scratch::new();
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("stty -a; echo BEFORE-END; '{WASMCAP}' repl; echo \"exit=$?\"; stty -a"))
+            .current_dir(s.path())
+            .env("TERM", "xterm")
+            .env("WASMCAP_REPL_HISTORY", "");
+        let options = Options::new().timeout_ms(Some(5000)).strip_ansi_escape_codes(true);
+        let mut repl = rexpect::session::spawn_with_options(command, options).expect("spawn sh");
+        let before = repl.exp_string("BEFORE-END").unwrap();
+        repl.exp_string("> ").unwrap();
+        repl.send_line("setTimeout(() => process.exit(5), 500); 'armed'").unwrap();
+        expect_then_prompt(&mut repl, "'armed'");
+        repl.exp_string("exit=5").unwrap();
+        let after = repl.exp_eof().unwrap();
+        let flags = |settings: &str| -> Vec<String> {
+            let words = settings.split_whitespace().map(|w| w.trim_end_matches(';').to_string());
+            words.filter(|w| ["icanon", "echo", "isig", "icrnl", "opost", "onlcr"].contains(&w.trim_start_matches('-'))).collect()
+        };
+        assert_eq!(flags(&after), flags(&before), "before:\n{before}\nafter:\n{after}");
+        assert_eq!(flags(&before).len(), 6, "{before}");
+    }
+
+    #[test]
+    fn an_output_flood_at_the_prompt_does_not_stop_typing() {
+        let s = Scratch::new();
+        let mut repl = start(s.path(), &s.path().join("history"));
+        repl.send_line("const t = setInterval(() => console.log('x'.repeat(100)), 0); 'flooding'").unwrap();
+        repl.exp_string("'flooding'").unwrap();
+        type_keys(&mut repl, "clearInterval(t); 'stop' + 'ped'\r");
+        repl.exp_string("'stopped'").unwrap();
+        repl.exp_string("> ").unwrap();
+        repl.send_control('d').unwrap();
         repl.exp_eof().unwrap();
         assert_eq!(exit_code(&repl), 0);
     }

@@ -7,12 +7,15 @@ use std::rc::Rc;
 use deno_core::{OpState, op2};
 
 /// Where `console` output goes: the process's stdout/stderr, or one shared buffer in which
-/// both streams interleave in the order written (golden tests compare exactly that).
+/// both streams interleave in the order written (golden tests compare exactly that), or a
+/// host's own writer (the REPL prints above its prompt while it waits for input).
 #[derive(Clone, Default)]
 pub enum Output {
     #[default]
     Inherit,
     Capture(Rc<RefCell<Vec<u8>>>),
+    /// Called with each piece of output and whether it is for stderr.
+    Writer(Rc<dyn Fn(bool, &[u8])>),
 }
 
 impl Output {
@@ -20,10 +23,10 @@ impl Output {
         Output::Capture(Rc::default())
     }
 
-    /// What was captured so far (empty for `Inherit`).
+    /// What was captured so far (empty unless `Capture`).
     pub fn captured(&self) -> Vec<u8> {
         match self {
-            Output::Inherit => Vec::new(),
+            Output::Inherit | Output::Writer(_) => Vec::new(),
             Output::Capture(buf) => buf.borrow().clone(),
         }
     }
@@ -40,6 +43,7 @@ impl Output {
                 let _ = out.flush();
             }
             Output::Capture(buf) => buf.borrow_mut().extend_from_slice(bytes),
+            Output::Writer(write) => write(to_stderr, bytes),
         }
     }
 }

@@ -1,7 +1,6 @@
 //! The dot-commands: `.help`, `.exit`, `.clear`, `.load FILE` and `.save FILE`. The two that
 //! touch files are held to the same grants as `wasmcap:fs`.
 
-use super::session::Session;
 use super::{Flow, Repl, print_error};
 
 const HELP: &str = "\
@@ -21,8 +20,6 @@ Preloaded capabilities (globals):
 _ is the last result and _error the last thrown error. Top-level await works, and let/const
 may be declared again. Keys: Tab completes, Up/Down and Ctrl+R search history, Ctrl+C clears
 the input or interrupts a running evaluation, Ctrl+D exits.";
-
-/// The REPL's own JavaScript, run once in every fresh runtime before any user input, with the
 
 /// The largest file `.load` reads (16 MiB).
 const MAX_LOAD_BYTES: u64 = 16 << 20;
@@ -52,10 +49,9 @@ impl Repl {
                 self.print("Clearing context...");
                 // Drop the old runtime first: V8 isolates must be dropped in reverse order of
                 // creation.
-                drop(self.take_session()?);
+                self.session = None;
                 self.entered.clear();
-                let session = Session::start(&self.settings, self.output.clone()).await?;
-                self.put_session(session);
+                self.start_session().await?;
             }
             ".load" if argument.is_empty() => print_error(&self.output, "usage: .load FILE"),
             // Boxed: `.load` evaluates lines, and evaluating lines may run a command.
@@ -85,7 +81,7 @@ impl Repl {
     fn open_granted(&self, access: crate::permissions::Access, file: &str) -> Result<std::fs::File, String> {
         use crate::permissions::{Access, Refusal};
         let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current directory: {e}"))?;
-        let target = self.settings.permissions.check(access, file, &cwd).map_err(|refusal| match refusal {
+        let target = self.permissions.check(access, file, &cwd).map_err(|refusal| match refusal {
             Refusal::Invalid(why) => format!("TypeError: {why}"),
             Refusal::Denied(why) => format!("PermissionDenied: {why}"),
         })?;
@@ -137,8 +133,9 @@ impl Repl {
                 return Ok(Flow::Continue);
             }
         };
-        self.eval_lines(code.lines().map(|line| Ok(line.to_string())), false).await
-    }}
+        self.eval_lines(code.lines().map(str::to_string), false).await
+    }
+}
 
 #[cfg(test)]
 mod tests {

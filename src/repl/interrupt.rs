@@ -8,8 +8,9 @@ use deno_core::futures::task::AtomicWaker;
 use deno_core::v8;
 
 /// Lets Ctrl+C stop a running evaluation. While the line editor waits for input the terminal
-/// is in raw mode and Ctrl+C is a key; while code runs it is a SIGINT, which a watcher thread
-/// turns into `terminate_execution` on the isolate that is evaluating.
+/// is in raw mode and Ctrl+C is a key (the editor thread calls `interrupt` if the runtime does
+/// not answer it); while an input runs it is a SIGINT, which a watcher thread turns into
+/// `terminate_execution` on the isolate that is running.
 pub(super) struct Interrupter {
     /// The isolate running an evaluation right now, if any.
     running: Mutex<Option<v8::IsolateHandle>>,
@@ -32,16 +33,22 @@ impl Interrupter {
             .name("wasmcap-repl-sigint".into())
             .spawn(move || {
                 for _ in signals.forever() {
-                    let running = watcher.running.lock().unwrap_or_else(|e| e.into_inner());
-                    if let Some(isolate) = running.as_ref() {
-                        watcher.interrupted.store(true, Ordering::SeqCst);
-                        isolate.terminate_execution();
-                        watcher.waker.wake();
-                    }
+                    watcher.interrupt();
                 }
             })
             .context("cannot start the Ctrl+C watcher")?;
         Ok(interrupter)
+    }
+
+    /// Interrupts what the isolate runs, if it runs something (an evaluation, or the timers
+    /// that fire while the REPL waits for input): from SIGINT, or Ctrl+C at the prompt.
+    pub(super) fn interrupt(&self) {
+        let running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(isolate) = running.as_ref() {
+            self.interrupted.store(true, Ordering::SeqCst);
+            isolate.terminate_execution();
+            self.waker.wake();
+        }
     }
 
     pub(super) fn begin(&self, isolate: v8::IsolateHandle) {

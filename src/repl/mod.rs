@@ -6,30 +6,36 @@
 //! statement. On top of that the REPL adds Node's `{a: 1}`-is-an-object rule, `_` and `_error`,
 //! dot-commands, and the `wasmcap:` capabilities preloaded as globals.
 //!
-//! On a terminal, input is edited with rustyline (history, Ctrl+R, multi-line input, Tab
-//! completion through the inspector with `throwOnSideEffect`), and Ctrl+C interrupts a running
-//! evaluation. Piped, there are no banner and no prompts: each complete input is evaluated and
-//! its result printed, and the event loop settles before the next input, so that a transcript
-//! always prints the same thing (golden `.repl` tests pipe into the binary; [`run_session`] does
-//! the same in-process, for tests that capture the output).
+//! The runtime stays on the calling thread and keeps its event loop running while the REPL
+//! waits for input, so timers fire at the prompt as in Node and Deno (`idle`). Input comes from
+//! another thread: on a terminal the line editor (`editor`: history, Ctrl+R, multi-line input,
+//! Tab completion asked of the runtime thread, Ctrl+C), with output printed above the prompt
+//! (`printer`); piped, a reader that hands over each chunk of lines as it arrives (`piped`).
+//! Piped, there are no banner and no prompts: each complete input is evaluated and its result
+//! printed, and at the end of the input the REPL waits for pending timers, as `node < file` does.
 //!
-//! One job per file: this file has the drivers (piped, and the `Repl` both modes share);
-//! `editor` the terminal's line editor, `commands` the dot-commands, `session` the runtime and
-//! its inspector session, `inspector` the CDP client, `interrupt` Ctrl+C, `completion` Tab, and
+//! One job per file: this file has what both modes share (the `Repl` that evaluates inputs);
+//! `terminal` and `piped` the two drivers, `idle` the event loop between inputs, `channel` the
+//! editor thread's messages, `commands` the dot-commands, `session` the runtime and its
+//! inspector session, `inspector` the CDP client, `interrupt` Ctrl+C, `completion` Tab, and
 //! `syntax` the scanner that decides whether an input is complete.
 
+mod channel;
 mod commands;
 mod completion;
 mod editor;
+mod idle;
 mod inspector;
 mod interrupt;
+mod piped;
+mod printer;
 mod session;
 mod syntax;
+mod terminal;
 
-use std::cell::RefCell;
-use std::io::BufRead;
-use std::rc::Rc;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context as _, anyhow};
 
@@ -38,41 +44,50 @@ use inspector::exception_text;
 use interrupt::Interrupter;
 use session::{Driven, Outcome, Session};
 
-use crate::{Output, Stopped};
+use crate::{Options, Output, Stopped};
 
-/// How to run the REPL.
+/// What only the REPL needs, besides the runtime's [`Options`].
 #[derive(Clone, Debug, Default)]
-pub struct ReplOptions {
-    /// `--seed`: deterministic CSPRNG (tests only).
-    pub seed: Option<u64>,
-    /// `--allow-read` / `--allow-write`, for `wasmcap:fs` and imports.
-    pub permissions: crate::Permissions,
-    /// `--max-heap`: the memory budget in MiB (see `Options::max_heap_mb`).
-    pub max_heap_mb: Option<usize>,
-    /// `--timeout`: the deadline of each evaluation (the input and the work it starts).
-    pub timeout: Option<std::time::Duration>,
-    /// The REPL is the only runtime in its process (the CLI): see `Options::owns_process`.
-    pub owns_process: bool,
+pub struct Settings {
     /// Interactive (a terminal: banner, prompts, line editing) or piped (no banner, no
     /// prompts: each line or multi-line chunk is evaluated and its result printed).
     pub interactive: bool,
+    /// Where the terminal's history is kept (`None`: not kept).
+    pub history: Option<PathBuf>,
 }
 
+impl Settings {
+    /// Interactive when stdin is a terminal; the history in `WASMCAP_REPL_HISTORY` (empty: none),
+    /// else `<data dir>/wasmcap/repl_history`.
+    pub fn for_stdin() -> Self {
+        use std::io::IsTerminal;
+        Settings { interactive: std::io::stdin().is_terminal(), history: editor::history_path() }
+    }
+}
+
+/// Makes the [`Options`] of each runtime the REPL starts (see [`run`]).
+type MakeOptions = Box<dyn Fn() -> Options>;
+
 /// Runs a REPL reading from stdin; returns the process exit code.
-pub fn run(options: ReplOptions) -> anyhow::Result<i32> {
-    if options.interactive {
-        editor::run(&options)
+///
+/// `options` makes the [`Options`] of each runtime the REPL starts: the first, and a fresh one
+/// per `.clear` (Options own a host's extensions, which serve one runtime each). Their
+/// `timeout` and `max_heap_mb` apply to each input, and to each turn of the event loop between
+/// inputs; their `output` is used when piped (on a terminal the REPL prints above its prompt).
+pub fn run(options: impl Fn() -> Options + 'static, settings: Settings) -> anyhow::Result<i32> {
+    if settings.interactive {
+        terminal::run(Box::new(options), settings.history)
     } else {
-        run_piped(std::io::stdin().lock(), &options, Output::Inherit)
+        piped::run(Box::new(options), piped::Source::Stdin)
     }
 }
 
 /// Evaluates a whole piped transcript, as `printf '...' | wasmcap repl` would, and returns the
-/// exit code. Results go to `output`'s stdout side, errors to its stderr side (with
-/// [`Output::capture`], interleaved in the order printed). `options.interactive` is ignored.
-/// Call it outside any tokio runtime (it makes its own, like [`crate::run_blocking`]).
-pub fn run_session(input: &str, options: &ReplOptions, output: Output) -> anyhow::Result<i32> {
-    run_piped(input.as_bytes(), options, output)
+/// exit code. Output goes where `options` says (with [`Output::capture`], results and errors
+/// interleaved in the order printed). Call it outside any tokio runtime (it makes its own, like
+/// [`crate::run_blocking`]).
+pub fn run_session(input: &str, options: impl Fn() -> Options + 'static) -> anyhow::Result<i32> {
+    piped::run(Box::new(options), piped::Source::Text(input.to_string()))
 }
 
 /// What the driver should do after an input.
@@ -84,8 +99,8 @@ enum Flow {
 /// Whether `code` is a whole input (Enter evaluates it) or more lines should follow: while
 /// brackets, strings, template literals or comments are open (a scan that needs no parser), and
 /// while V8 finds that the code ends too early (`1 +`, `if (x)`), as Node does.
-fn is_complete_input(code: &str, session: Option<&mut Session>) -> bool {
-    syntax::is_complete(code) && !session.is_some_and(|s| s.ends_too_early(code))
+fn is_complete_input(code: &str, session: &mut Session) -> bool {
+    syntax::is_complete(code) && !session.ends_too_early(code)
 }
 
 /// Writes `text` and a newline to `output`'s stderr side: every error and warning the REPL
@@ -94,10 +109,8 @@ fn print_error(output: &Output, text: &str) {
     output.write(true, format!("{text}\n").as_bytes());
 }
 
-// --- drivers ---------------------------------------------------------------------------
-
 /// `future`'s output, or `None` if `deadline` passed first.
-async fn within<T>(deadline: Option<std::time::Duration>, future: impl std::future::Future<Output = T>) -> Option<T> {
+async fn within<T>(deadline: Option<Duration>, future: impl std::future::Future<Output = T>) -> Option<T> {
     match deadline {
         Some(deadline) => tokio::time::timeout(deadline, future).await.ok(),
         None => Some(future.await),
@@ -111,100 +124,101 @@ fn new_tokio() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-/// Piped mode: each complete input is evaluated and printed, until the input ends.
-fn run_piped(input: impl BufRead, options: &ReplOptions, output: Output) -> anyhow::Result<i32> {
-    new_tokio()?.block_on(async {
-        let mut repl = Repl::start(options.clone(), output, None, true).await?;
-        let lines = input.lines().map(|line| line.context("cannot read the REPL's input"));
-        Ok(match repl.eval_lines(lines, true).await? {
-            Flow::Exit(code) => code,
-            Flow::Continue => repl.exit_code(),
-        })
-    })
-}
-
 // --- the REPL proper -------------------------------------------------------------------
 
-/// The current session, shared with the line editor's completer. The driver takes the session
-/// out while it evaluates (and puts it back after), so the two never use it at once.
-type SessionSlot = Rc<RefCell<Option<Session>>>;
-
 struct Repl {
-    slot: SessionSlot,
+    /// `None` only while `.clear` replaces it.
+    session: Option<Session>,
     /// What each (re)started runtime is made with.
-    settings: ReplOptions,
+    make_options: MakeOptions,
+    /// Where output goes instead of `Options::output` (the terminal's printer).
+    output_override: Option<Output>,
     output: Output,
+    /// `--allow-read` / `--allow-write`, for `.load` and `.save` too.
+    permissions: crate::Permissions,
+    /// `--timeout`: the deadline of each input, and of each turn of the event loop between.
+    timeout: Option<Duration>,
     interrupter: Option<Arc<Interrupter>>,
-    /// Piped mode: run the event loop until it is idle after each input, so a transcript's
-    /// output never depends on timing.
-    settle_after_input: bool,
+    /// On a terminal: run the work an input leaves ready (expired timers, settled promises)
+    /// before the next prompt, so its output comes before it.
+    ready_work_after_input: bool,
+    /// Ctrl+C at the prompt interrupted a timer callback (so it does not count towards exit).
+    idle_interrupted: bool,
     /// The code entered since the session started (or was cleared), for `.save`.
     entered: Vec<String>,
 }
 
 impl Repl {
     async fn start(
-        settings: ReplOptions,
-        output: Output,
+        make_options: MakeOptions,
+        output_override: Option<Output>,
         interrupter: Option<Arc<Interrupter>>,
-        settle_after_input: bool,
+        ready_work_after_input: bool,
     ) -> anyhow::Result<Self> {
-        let session = Session::start(&settings, output.clone()).await?;
-        Ok(Repl {
-            slot: Rc::new(RefCell::new(Some(session))),
-            settings,
-            output,
+        let mut repl = Repl {
+            session: None,
+            make_options,
+            output_override,
+            output: Output::Inherit,
+            permissions: Default::default(),
+            timeout: None,
             interrupter,
-            settle_after_input,
+            ready_work_after_input,
+            idle_interrupted: false,
             entered: Vec::new(),
-        })
+        };
+        repl.start_session().await?;
+        Ok(repl)
+    }
+
+    /// Starts a fresh runtime (the first, or for `.clear` once the old one is dropped).
+    async fn start_session(&mut self) -> anyhow::Result<()> {
+        let mut options = (self.make_options)();
+        if let Some(output) = &self.output_override {
+            options.output = output.clone();
+        }
+        self.output = options.output.clone();
+        self.timeout = options.timeout;
+        self.permissions = options.permissions.clone();
+        self.session = Some(Session::start(options).await?);
+        Ok(())
     }
 
     fn print(&self, text: &str) {
         self.output.write(false, format!("{text}\n").as_bytes());
     }
 
-    fn take_session(&self) -> anyhow::Result<Session> {
-        self.slot.borrow_mut().take().ok_or_else(|| anyhow!("the REPL session is gone"))
-    }
-
-    fn put_session(&self, session: Session) {
-        *self.slot.borrow_mut() = Some(session);
-    }
-
-    fn is_complete(&self, code: &str) -> bool {
-        is_complete_input(code, self.slot.borrow_mut().as_mut())
+    fn session(&mut self) -> anyhow::Result<&mut Session> {
+        self.session.as_mut().ok_or_else(|| anyhow!("the REPL session is gone"))
     }
 
     /// The exit code to end with: what `process.exitCode` says.
     fn exit_code(&self) -> i32 {
-        self.slot.borrow().as_ref().map_or(0, |s| s.runtime.exit_status().1)
+        self.session.as_ref().map_or(0, |s| s.runtime.exit_status().1)
     }
 
-    /// Evaluates `lines` as if typed: lines are collected until they make a complete input,
-    /// which is then evaluated; with `commands`, a dot-command line at the start of an input
-    /// runs as one. An input still open at the end (`foo(`) is evaluated as it is: V8 says what
-    /// is wrong. Stops at an exit, or after an input Ctrl+C interrupted.
-    async fn eval_lines(
-        &mut self,
-        lines: impl Iterator<Item = anyhow::Result<String>>,
-        commands: bool,
-    ) -> anyhow::Result<Flow> {
+    /// Takes one more line of input into `chunk`, and evaluates the chunk once it is a complete
+    /// input; with `commands`, a dot-command line at the start of an input runs as one.
+    async fn feed(&mut self, chunk: &mut String, line: &str, commands: bool) -> anyhow::Result<Flow> {
+        if commands && chunk.is_empty() && is_command(line) {
+            return self.command(line).await;
+        }
+        chunk.push_str(line);
+        chunk.push('\n');
+        if is_complete_input(chunk, self.session()?) {
+            self.eval_input(&std::mem::take(chunk)).await
+        } else {
+            Ok(Flow::Continue)
+        }
+    }
+
+    /// Evaluates `lines` as if typed (`.load`), one [`feed`](Self::feed) each. An input still
+    /// open at the end (`foo(`) is evaluated as it is: V8 says what is wrong. Stops at an exit,
+    /// or after an input Ctrl+C interrupted.
+    async fn eval_lines(&mut self, lines: impl Iterator<Item = String>, commands: bool) -> anyhow::Result<Flow> {
         let mut chunk = String::new();
         for line in lines {
-            let line = line?;
-            let flow = if commands && chunk.is_empty() && is_command(&line) {
-                self.command(&line).await?
-            } else {
-                chunk.push_str(&line);
-                chunk.push('\n');
-                if self.is_complete(&chunk) {
-                    self.eval_input(&std::mem::take(&mut chunk)).await?
-                } else {
-                    Flow::Continue
-                }
-            };
-            match flow {
+            match self.feed(&mut chunk, &line, commands).await? {
                 Flow::Continue if self.interrupter.as_ref().is_some_and(|i| i.was_interrupted()) => {
                     return Ok(Flow::Continue);
                 }
@@ -221,9 +235,9 @@ impl Repl {
             return Ok(Flow::Continue);
         }
         self.entered.push(code.trim_end_matches('\n').to_string());
-        let mut session = self.take_session()?;
+        let mut session = self.session.take().ok_or_else(|| anyhow!("the REPL session is gone"))?;
         let result = self.eval_in(&mut session, code).await;
-        self.put_session(session);
+        self.session = Some(session);
         result
     }
 
@@ -236,7 +250,7 @@ impl Repl {
         }
         // The same limits as a script's run, per input: the guard stops busy code and memory
         // growth, the timer below stops waiting.
-        let timeout = self.settings.timeout;
+        let timeout = self.timeout;
         let guard = session.runtime.guard(timeout);
         let outcome = within(timeout, session.evaluate(code, interrupter)).await;
         let interrupted = || interrupter.is_some_and(Interrupter::was_interrupted);
@@ -251,10 +265,9 @@ impl Repl {
             }
         }
         session.release_results()?;
-        let settled = if stopped(session) {
+        // Pending timers are left to the event loop between inputs (`idle`).
+        let settled = if stopped(session) || !self.ready_work_after_input {
             Driven::Idle
-        } else if self.settle_after_input {
-            within(timeout, session.settle(interrupter)).await.unwrap_or(Driven::Idle)
         } else {
             session.run_ready_work(interrupter).await
         };
@@ -298,7 +311,7 @@ impl Repl {
                     .to_string(),
             ],
             // Handled by the caller.
-            Ok(Outcome::Interrupted | Outcome::Exited) => Vec::new(),
+            Ok(Outcome::Interrupted | Outcome::Stopped | Outcome::Exited) => Vec::new(),
             // The protocol failed for this input (not the code): say so and go on.
             Err(e) => vec![format!("error: {e:#}")],
         };

@@ -10,9 +10,9 @@ use deno_core::serde_json::{Value, json};
 
 use super::inspector::{InspectorClient, call_argument, exception_text, into_result};
 use super::interrupt::Interrupter;
-use super::{ReplOptions, print_error};
+use super::print_error;
 use crate::runtime::format_core_error;
-use crate::{Options, Output, Runtime};
+use crate::{Options, Runtime};
 
 /// The REPL's own JavaScript, run once in every fresh runtime before any user input, with the
 /// prelude's `inspect` (see `Runtime::call_with_inspect`). It keeps `_`/`_error` and exposes a
@@ -38,6 +38,8 @@ pub(super) enum Outcome {
     NeverSettles,
     /// Ctrl+C.
     Interrupted,
+    /// A limit stopped it (the caller reads why from the runtime).
+    Stopped,
     /// `process.exit()` (the caller reads the code from the runtime).
     Exited,
 }
@@ -51,6 +53,8 @@ pub(super) enum Driven {
     /// Not idle yet, but nothing is ready now (`run_ready_work`).
     Waiting,
     Interrupted,
+    /// A limit (`--timeout`, `--max-heap`) stopped the script.
+    Stopped,
     Exited(i32),
 }
 
@@ -67,15 +71,9 @@ pub(super) struct Session {
 impl Session {
     /// A fresh runtime with the REPL hooks installed and the capabilities preloaded. Preload
     /// failures are reported as warnings: the REPL is still useful without them.
-    pub(super) async fn start(settings: &ReplOptions, output: Output) -> anyhow::Result<Self> {
-        let mut runtime = Runtime::new(Options {
-            seed: settings.seed,
-            permissions: settings.permissions.clone(),
-            max_heap_mb: settings.max_heap_mb,
-            owns_process: settings.owns_process,
-            output: output.clone(),
-            ..Default::default()
-        })?;
+    pub(super) async fn start(options: Options) -> anyhow::Result<Self> {
+        let output = options.output.clone();
+        let mut runtime = Runtime::new(options)?;
         runtime.call_with_inspect(HOOKS_JS).map_err(|e| anyhow!("the REPL's setup script failed: {e:#}"))?;
         let mut inspector = InspectorClient::connect(&mut runtime);
         inspector.call("Runtime.enable", json!({}))?;
@@ -154,6 +152,7 @@ impl Session {
             Driven::Idle | Driven::Waiting => Outcome::NeverSettles,
             // The caller checks the interrupter and reports the interruption.
             Driven::Interrupted => Outcome::Interrupted,
+            Driven::Stopped => Outcome::Stopped,
             Driven::Exited(_) => Outcome::Exited,
         })
     }
@@ -227,11 +226,6 @@ impl Session {
         Ok(())
     }
 
-    /// Runs the event loop until it is idle (piped mode, after each input).
-    pub(super) async fn settle(&mut self, interrupter: Option<&Interrupter>) -> Driven {
-        self.drive(None, interrupter).await
-    }
-
     /// Runs what is ready now (settled promises, expired timers) without waiting for more.
     pub(super) async fn run_ready_work(&mut self, interrupter: Option<&Interrupter>) -> Driven {
         let mut drive = std::pin::pin!(self.drive(None, interrupter));
@@ -255,6 +249,11 @@ impl Session {
                 }
                 if interrupter.is_some_and(Interrupter::was_interrupted) {
                     return Poll::Ready(Driven::Interrupted);
+                }
+                // V8 stays terminated until the caller recovers: turning again would only
+                // report the termination again.
+                if self.runtime.stopped().is_some() {
+                    return Poll::Ready(Driven::Stopped);
                 }
                 if let Some(response) = awaited.and_then(|id| self.inspector.take_response(id)) {
                     return Poll::Ready(Driven::Response(response, errors));
