@@ -1,9 +1,10 @@
 // Port of Node.js 20 `util.inspect` / `util.format` (lib/internal/util/inspect.js)
-// Derived from Node.js: Copyright Node.js contributors and Joyent, Inc. and other Node
-// contributors; MIT License (the notice is in Node's LICENSE file).
 // in plain JavaScript: no imports, no Node/Deno APIs, no colors.
 // Engine-level details (promise state, proxies, iterator previews) come from
 // optional hooks installed with setInspectHooks(); without them we do our best.
+//
+// Derived from Node.js: Copyright Node.js contributors and Joyent, Inc. and other Node
+// contributors; MIT License (the notice is in Node's LICENSE file).
 
 const customInspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
