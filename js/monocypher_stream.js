@@ -83,8 +83,30 @@ class StreamState {
     return this.#guest.stable(bytes);
   }
 
-  get chunker() {
-    return this.#chunker;
+  // Feeds bytes to the partial chunk; each whole chunk is processed by each(chunk, out,
+  // offset) into one new Uint8Array of outSize bytes a chunk, returned. A failure wipes that
+  // array and finishes the stream.
+  feed(bytes, outSize, each) {
+    const out = new Uint8Array(this.#chunker.wholeChunks(bytes) * outSize);
+    try {
+      this.#chunker.feed(bytes, (chunk, c) => each(chunk, out, c * outSize));
+      return out;
+    } catch (e) {
+      TypedArrayPrototypeFill(out, 0);
+      this.finish();
+      throw e;
+    }
+  }
+
+  // last(rest) processes the partial chunk, as the last one; the stream is finished however
+  // it ends.
+  final(last) {
+    this.checkOpen();
+    try {
+      return last(this.#chunker.rest);
+    } finally {
+      this.finish();
+    }
   }
 
   // The associated data of a chunk: the last one's, or that of one more follow.
@@ -190,29 +212,18 @@ class EncryptStream {
     const state = this.#state;
     state.checkOpen();
     const bytes = state.stable(bytesOrString(plaintext, "plaintext"));
-    const out = new Uint8Array(state.chunker.wholeChunks(bytes) * SEALED_CHUNK_SIZE);
-    try {
-      state.chunker.feed(bytes, (text, c) => seal(state, text, false, out, c * SEALED_CHUNK_SIZE));
-      return out;
-    } catch (e) {
-      state.finish();
-      throw e;
-    }
+    return state.feed(bytes, SEALED_CHUNK_SIZE, (text, out, offset) => seal(state, text, false, out, offset));
   }
 
   // Seals what is left as the last chunk (16 to 65551 bytes) and wipes the stream's
   // state: it cannot be used again.
   final() {
     const state = this.#state;
-    state.checkOpen();
-    try {
-      const rest = state.chunker.rest;
+    return state.final((rest) => {
       const out = new Uint8Array(MAC_SIZE + byteLength(rest));
       seal(state, rest, true, out, 0);
       return out;
-    } finally {
-      state.finish();
-    }
+    });
   }
 }
 
@@ -251,34 +262,20 @@ class DecryptStream {
     const state = this.#state;
     state.checkOpen();
     checkBytes(sealed, "sealed");
-    const bytes = state.stable(sealed);
-    const out = new Uint8Array(state.chunker.wholeChunks(bytes) * STREAM_CHUNK_SIZE);
-    try {
-      state.chunker.feed(bytes, (box, c) => this.#open(box, false, out, c * STREAM_CHUNK_SIZE));
-      return out;
-    } catch (e) {
-      TypedArrayPrototypeFill(out, 0);
-      state.finish();
-      throw e;
-    }
+    return state.feed(state.stable(sealed), STREAM_CHUNK_SIZE, (box, out, offset) => this.#open(box, false, out, offset));
   }
 
   // Opens the last chunk and returns its plaintext; throws AuthenticationError if the
   // stream was truncated or its end tampered with. The stream cannot be used again.
   final() {
-    const state = this.#state;
-    state.checkOpen();
-    try {
-      const rest = state.chunker.rest;
+    return this.#state.final((rest) => {
       if (byteLength(rest) < MAC_SIZE) {
         throw new AuthenticationError("stream truncated: it ends without its last chunk");
       }
       const out = new Uint8Array(byteLength(rest) - MAC_SIZE);
       this.#open(rest, true, out, 0);
       return out;
-    } finally {
-      state.finish();
-    }
+    });
   }
 
   // Opens one sealed chunk (mac | ciphertext) into out at offset, or throws.
