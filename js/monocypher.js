@@ -78,74 +78,9 @@ export class Monocypher {
     return this.#guest;
   }
 
-  // --- AEAD ------------------------------------------------------------------------------
-
-  // A new random 32-byte key from the CSPRNG.
-  generateKey() {
-    return fillRandom(new Uint8Array(KEY_SIZE));
-  }
-
-  // A new random 24-byte nonce: random nonces this long never collide in practice.
-  generateNonce() {
-    return fillRandom(new Uint8Array(NONCE_SIZE));
-  }
-
-  // Encrypts and authenticates plaintext (Uint8Array or string, as UTF-8) under key,
-  // also authenticating the optional ad, with a fresh random nonce. mac, nonce and
-  // ciphertext are views of one new ArrayBuffer (mac | nonce | ciphertext): pass
-  // ciphertext.buffer on and you pass all three.
-  lock(plaintext, key, ad) {
-    const text = bytesOrString(plaintext, "plaintext");
-    checkSize(key, KEY_SIZE, "key");
-    return seal(this.#guest, this.#lock, text, key, null, optionalBytes(ad, "ad"));
-  }
-
-  // DANGEROUS: lock() with a caller-chosen nonce, for test vectors only. Locking two
-  // messages with the same key and nonce reveals both plaintexts' XOR and lets anyone
-  // forge messages under that key. Use lock(), which draws a random nonce.
-  lockWithNonceUnsafe(plaintext, key, nonce, ad) {
-    const text = bytesOrString(plaintext, "plaintext");
-    checkSize(key, KEY_SIZE, "key");
-    checkSize(nonce, NONCE_SIZE, "nonce");
-    return seal(this.#guest, this.#lock, text, key, nonce, optionalBytes(ad, "ad"));
-  }
-
-  // Checks the mac and decrypts. Throws AuthenticationError if anything was tampered
-  // with; no plaintext is returned or left behind then.
-  unlock(ciphertext, mac, key, nonce, ad) {
-    checkBytes(ciphertext, "ciphertext");
-    checkSize(mac, MAC_SIZE, "mac");
-    checkSize(key, KEY_SIZE, "key");
-    checkSize(nonce, NONCE_SIZE, "nonce");
-    return open(this.#guest, this.#unlock, ciphertext, mac, key, nonce, optionalBytes(ad, "ad"));
-  }
-
-  // Streaming AEAD for inputs too large for memory (see STREAM FORMAT in
-  // monocypher_stream.js): .header (send it first), .update(bytes) -> sealed bytes,
-  // .final() -> the rest. ad (Uint8Array or string, optional) is authenticated with every
-  // chunk: the stream opens only with the same ad, so one key can seal many streams each
-  // bound to its context (a file name, a version, a recipient).
-  encryptStream(key, ad, ...rest) {
-    noMoreArguments(rest, "encryptStream(key, ad?)", 2);
-    checkSize(key, KEY_SIZE, "key");
-    return stream.encryptStream(this.#guest, key, optionalBytes(ad, "ad"));
-  }
-
-  // Opens what encryptStream made (with the same ad): .update(sealed) -> plaintext of
-  // each chunk whose mac checks, .final() -> the last chunk's plaintext;
-  // AuthenticationError on any tampering, truncation, reordering, dropped or repeated
-  // chunk, or another ad. Until final() returns, the stream may yet turn out truncated:
-  // do not act on the output before.
-  decryptStream(key, header, ad, ...rest) {
-    noMoreArguments(rest, "decryptStream(key, header, ad?)", 3);
-    checkSize(key, KEY_SIZE, "key");
-    checkSize(header, stream.STREAM_HEADER_SIZE, "header");
-    return stream.decryptStream(this.#guest, key, header, optionalBytes(ad, "ad"));
-  }
-
-  // --- Hashing, key exchange, signatures, password hashing, comparison ---------------------
-  // Each runs in the same guest and arena discipline as lock/unlock: inputs pushed,
-  // one call, results copied out, the arena reset (wiped) however the call ends.
+  // Hashing, key exchange, signatures, password hashing, comparison and streams run in the
+  // same guest and arena discipline as lock/unlock (below): inputs pushed, one call,
+  // results copied out, the arena reset (wiped) however the call ends.
 
   // BLAKE2b (RFC 7693) of message (Uint8Array or string, as UTF-8): size bytes
   // (1..64, default 64), keyed (a MAC) when key (0..64 bytes) is given.
@@ -157,14 +92,6 @@ export class Monocypher {
   // .digest() once, which wipes the hasher's state.
   blake2bHasher(options) {
     return hash.blake2bHasher(this.#guest, options);
-  }
-
-  // Argon2id (RFC 9106) of password with salt (each a Uint8Array or a string; salt at
-  // least 8 bytes, 16 random ones recommended): size bytes (default 32). memoryKiB
-  // (at least 8 x lanes) and passes set the cost, within ARGON2_LIMITS; key and ad are
-  // optional inputs. The work area comes from the guest's arena and is wiped afterwards.
-  argon2id(password, salt, options) {
-    return hash.argon2id(this.#guest, password, salt, options);
   }
 
   // X25519 (RFC 7748): the public key (32 bytes) of a 32-byte secret key, e.g. one
@@ -204,6 +131,14 @@ export class Monocypher {
     return keys.ed25519Verify(this.#guest, signature, publicKey, message);
   }
 
+  // Argon2id (RFC 9106) of password with salt (each a Uint8Array or a string; salt at
+  // least 8 bytes, 16 random ones recommended): size bytes (default 32). memoryKiB
+  // (at least 8 x lanes) and passes set the cost, within ARGON2_LIMITS; key and ad are
+  // optional inputs. The work area comes from the guest's arena and is wiped afterwards.
+  argon2id(password, salt, options) {
+    return hash.argon2id(this.#guest, password, salt, options);
+  }
+
   // Compares two Uint8Arrays in constant time (for their length, which is not secret):
   // true if they are equal. Use it for MACs and hashes, never ===-loops.
   equal(a, b) {
@@ -218,5 +153,68 @@ export class Monocypher {
     let diff = 0;
     for (let i = 0; i < len; i++) diff |= a[i] ^ b[i];
     return diff === 0;
+  }
+
+  // Streaming AEAD for inputs too large for memory (see STREAM FORMAT in
+  // monocypher_stream.js): .header (send it first), .update(bytes) -> sealed bytes,
+  // .final() -> the rest. ad (Uint8Array or string, optional) is authenticated with every
+  // chunk: the stream opens only with the same ad, so one key can seal many streams each
+  // bound to its context (a file name, a version, a recipient).
+  encryptStream(key, ad, ...rest) {
+    noMoreArguments(rest, "encryptStream(key, ad?)", 2);
+    checkSize(key, KEY_SIZE, "key");
+    return stream.encryptStream(this.#guest, key, optionalBytes(ad, "ad"));
+  }
+
+  // Opens what encryptStream made (with the same ad): .update(sealed) -> plaintext of
+  // each chunk whose mac checks, .final() -> the last chunk's plaintext;
+  // AuthenticationError on any tampering, truncation, reordering, dropped or repeated
+  // chunk, or another ad. Until final() returns, the stream may yet turn out truncated:
+  // do not act on the output before.
+  decryptStream(key, header, ad, ...rest) {
+    noMoreArguments(rest, "decryptStream(key, header, ad?)", 3);
+    checkSize(key, KEY_SIZE, "key");
+    checkSize(header, stream.STREAM_HEADER_SIZE, "header");
+    return stream.decryptStream(this.#guest, key, header, optionalBytes(ad, "ad"));
+  }
+
+  // A new random 32-byte key from the CSPRNG.
+  generateKey() {
+    return fillRandom(new Uint8Array(KEY_SIZE));
+  }
+
+  // A new random 24-byte nonce: random nonces this long never collide in practice.
+  generateNonce() {
+    return fillRandom(new Uint8Array(NONCE_SIZE));
+  }
+
+  // Encrypts and authenticates plaintext (Uint8Array or string, as UTF-8) under key,
+  // also authenticating the optional ad, with a fresh random nonce. mac, nonce and
+  // ciphertext are views of one new ArrayBuffer (mac | nonce | ciphertext): pass
+  // ciphertext.buffer on and you pass all three.
+  lock(plaintext, key, ad) {
+    const text = bytesOrString(plaintext, "plaintext");
+    checkSize(key, KEY_SIZE, "key");
+    return seal(this.#guest, this.#lock, text, key, null, optionalBytes(ad, "ad"));
+  }
+
+  // DANGEROUS: lock() with a caller-chosen nonce, for test vectors only. Locking two
+  // messages with the same key and nonce reveals both plaintexts' XOR and lets anyone
+  // forge messages under that key. Use lock(), which draws a random nonce.
+  lockWithNonceUnsafe(plaintext, key, nonce, ad) {
+    const text = bytesOrString(plaintext, "plaintext");
+    checkSize(key, KEY_SIZE, "key");
+    checkSize(nonce, NONCE_SIZE, "nonce");
+    return seal(this.#guest, this.#lock, text, key, nonce, optionalBytes(ad, "ad"));
+  }
+
+  // Checks the mac and decrypts. Throws AuthenticationError if anything was tampered
+  // with; no plaintext is returned or left behind then.
+  unlock(ciphertext, mac, key, nonce, ad) {
+    checkBytes(ciphertext, "ciphertext");
+    checkSize(mac, MAC_SIZE, "mac");
+    checkSize(key, KEY_SIZE, "key");
+    checkSize(nonce, NONCE_SIZE, "nonce");
+    return open(this.#guest, this.#unlock, ciphertext, mac, key, nonce, optionalBytes(ad, "ad"));
   }
 }
