@@ -316,6 +316,27 @@ fn a_users_module_gets_the_abi_check_and_the_host_wipe_whatever_door_it_comes_in
 }
 
 #[test]
+fn the_host_wipe_of_a_users_guest_survives_a_script_that_replaces_fill_and_push() {
+    let out = run_js(&json!(user_guest("", "")), r#"
+        const g = Guest.fromBytes(new Uint8Array(data));
+        const secret = new Uint8Array(64).fill(0xab);
+        const TypedArray = Object.getPrototypeOf(Uint8Array.prototype);
+        const { fill } = TypedArray, { push } = Array.prototype;
+        TypedArray.fill = function () { return this; }; // zeroes nothing
+        Array.prototype.push = function () { return this.length; }; // records no block
+        try {
+            g.withArena(() => g.copyIn(secret));
+            g.withBlock(64, (view) => view.set(secret));
+        } finally {
+            TypedArray.fill = fill;
+            Array.prototype.push = push;
+        }
+        console.log(new Uint8Array(g.memory.buffer).every((b) => b === 0));
+    "#);
+    assert_eq!(out, "true\n");
+}
+
+#[test]
 fn with_block_resets_and_wipes_however_the_callback_ends() {
     let wat = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/guest/testdata/lying_guest.wat")).unwrap();
     let data = json!({ "user": user_guest("", ""), "lying": wat::parse_str(&wat).unwrap() });
