@@ -1,10 +1,19 @@
-// Monocypher as a Wasm guest: the amalgamated library plus a bump allocator,
-// one translation unit. Monocypher needs no libc and no allocator of its own;
-// the host pushes key, nonce, additional data and text onto the arena, calls
-// crypto_aead_lock() or crypto_aead_unlock() with pointers into it, copies
-// the results out, then calls bump_reset(), which wipes every secret.
+// Monocypher as a Wasm guest: the amalgamated library (and its optional Ed25519
+// file, further down) plus a bump allocator, one translation unit. Monocypher
+// needs no libc and no allocator of its own; for every call the host pushes the
+// inputs onto the arena, calls an export with pointers into it, copies the
+// results out, then calls bump_reset(), which wipes every secret.
 //
-// The two exports are Monocypher's XChaCha20-Poly1305 (RFC 8439 with a 24-byte
+// The exports (guest/build.sh names some, export_name attributes here the rest):
+//  - the arena ABI of bump.c: bump_alloc, bump_reset, bump_high_water and
+//    __heap_base;
+//  - the AEAD: crypto_aead_lock/unlock and the streaming crypto_aead_write/read,
+//    defined here, and Monocypher's crypto_aead_init_x;
+//  - Monocypher's own BLAKE2b, X25519, Ed25519 and crypto_verify16/32/64;
+//  - wrappers defined here: wasmcap_blake2b_ctx_size, wasmcap_aead_ctx_size,
+//    wasmcap_argon2 and wasmcap_ed25519_check.
+//
+// The AEAD is Monocypher's XChaCha20-Poly1305 (RFC 8439 with a 24-byte
 // nonce, as crypto_aead_lock/unlock in monocypher.c 4.0.3, same signatures and
 // same bytes) with one change: the ChaCha20 keystream is computed four blocks at
 // a time with Wasm SIMD (128-bit vectors, one block per lane), where Monocypher
@@ -17,8 +26,7 @@
 // (crypto_aead_write / crypto_aead_read) gets the same SIMD keystream.
 //
 // Build with guest/build.sh (it fetches a pinned monocypher.c 4.0.3). Only the
-// functions exported below are kept, so the rest of Monocypher is dropped at
-// link time.
+// exports above are kept, so the rest of Monocypher is dropped at link time.
 #include "monocypher.c"
 #include "bump.c"
 

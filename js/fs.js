@@ -16,7 +16,8 @@ import {
   op_wasmcap_stat as statPath,
   op_wasmcap_write_file as writeBytes,
 } from "ext:core/ops";
-import { NotFound, PermissionDenied, typedArrayKind } from "ext:wasmcap_runtime/prelude.js";
+import { NotFound, PermissionDenied } from "ext:wasmcap_runtime/prelude.js";
+import { describe, describeValue, typedArrayKind } from "ext:wasmcap_runtime/util.js";
 
 const {
   ArrayPrototypeIncludes,
@@ -28,7 +29,6 @@ const {
   ObjectGetPrototypeOf,
   ObjectPrototype,
   ReflectOwnKeys,
-  String,
   SymbolPrototypeToString,
   TypeError,
 } = primordials;
@@ -53,10 +53,10 @@ export function writeFile(path, bytes) {
 export function readFileChunk(path, offset, length) {
   checkPath(path, "readFileChunk");
   if (!(NumberIsSafeInteger(offset) && offset >= 0)) {
-    throw new TypeError(`readFileChunk: offset must be a non-negative integer, got ${describe(offset)}`);
+    throw new TypeError(`readFileChunk: offset must be a non-negative integer, got ${describeValue(offset)}`);
   }
   if (!(NumberIsInteger(length) && length >= 0 && length <= MAX_CHUNK)) {
-    throw new TypeError(`readFileChunk: length must be an integer from 0 to ${MAX_CHUNK}, got ${describe(length)}`);
+    throw new TypeError(`readFileChunk: length must be an integer from 0 to ${MAX_CHUNK}, got ${describeValue(length)}`);
   }
   return readChunk(path, offset, length);
 }
@@ -127,7 +127,7 @@ function checkOptions(options, fn, keys) {
     const key = keys[i];
     const value = options[key];
     if (value !== undefined && typeof value !== "boolean") {
-      throw new TypeError(`${fn}: option '${key}' must be a boolean, got ${describe(value)}`);
+      throw new TypeError(`${fn}: option '${key}' must be a boolean, got ${describeValue(value)}`);
     }
     result[key] = value === true;
   }
@@ -136,7 +136,7 @@ function checkOptions(options, fn, keys) {
 
 function checkPath(path, fn) {
   if (typeof path !== "string") {
-    throw new TypeError(`${fn}: path must be a string, got ${path === null ? "null" : typeof path}`);
+    throw new TypeError(`${fn}: path must be a string, got ${describe(path)}`);
   }
   return path;
 }
@@ -144,21 +144,7 @@ function checkPath(path, fn) {
 function checkBytes(bytes, fn) {
   if (typeof bytes === "string") return core.encode(bytes);
   if (typedArrayKind(bytes) !== "Uint8Array") {
-    const got = typeof bytes === "object" ? describe(bytes) : typeof bytes;
-    throw new TypeError(`${fn}: data must be a Uint8Array or a string, got ${got}`);
+    throw new TypeError(`${fn}: data must be a Uint8Array or a string, got ${describe(bytes)}`);
   }
   return bytes;
-}
-
-function describe(value) {
-  if (typeof value === "number") return String(value);
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  const kind = typedArrayKind(value);
-  if (kind !== undefined) return kind;
-  try {
-    return `${value.constructor?.name ?? "null"}`;
-  } catch {
-    return "object";
-  }
 }

@@ -1,5 +1,5 @@
 // wasmcap:guest -- a WebAssembly guest seen through its arena ABI, and the only
-// code that touches a guest's linear memory.
+// code that touches a guest's linear memory or resets its arena.
 //
 // The ABI (see guest/bump.c): exports `memory`, `bump_alloc(size) -> ptr` (16-byte
 // aligned, zeroed, 0 on failure), `bump_reset()` (frees and wipes everything), and
@@ -9,30 +9,40 @@
 //  - Wasm has no unsigned types: an i32 pointer above 2 GiB arrives negative, so
 //    every pointer out of the guest is read as `ptr >>> 0`.
 //  - Never trust a guest pointer: every access is bounds-checked against the
-//    current memory size before a byte is read or written.
+//    current memory size before a view is made or a byte is read or written.
 //  - Growing memory detaches `memory.buffer`, so views are re-created after growth.
-//  - One arena per call: push inputs, call, copy results out, reset (which wipes).
+//  - One arena per call: push inputs, call, copy results out, reset in `finally`
+//    (which wipes), however the call ends.
 //  - Compile once (WebAssembly.Module), instantiate cheaply as often as needed.
 //  - Only scalars cross the boundary; bytes are copied in and out.
 //  - Scripts share the realm: only built-ins captured before any script ran are used
 //    (see js/prelude.js), so a replaced `set`, `Symbol.species` or `WebAssembly.Instance`
 //    cannot make a call read, write or return the wrong bytes.
+//
+// One class, and two kinds of guest. The embedded ones (Guest.instantiate) are ours: their
+// reset is guest/bump.c's, which wipes every block (its stated invariant; tests scan the
+// arena after every kind of call). Every other guest, whatever door it came in by (load,
+// fromBytes, fromModule, new Guest), is not: its ABI is checked when it is made, and the
+// host zeroes every block it handed out before each reset, even if the guest's reset does
+// not wipe.
 import { primordials } from "ext:core/mod.js";
+import { op_wasmcap_guest_bytes, op_wasmcap_read_file } from "ext:core/ops";
 import {
-  guestModule,
+  describe,
+  isArrayBuffer,
+  isDetached,
   isSharedArrayBuffer,
-  sharedArrayBufferByteLength,
+  passes,
   typedArrayKind,
   viewBytes,
   wasm,
-} from "ext:wasmcap_runtime/prelude.js";
-import { readFile } from "ext:wasmcap_runtime/fs.js";
+} from "ext:wasmcap_runtime/util.js";
 
 const {
   ArrayBufferIsView,
-  ArrayIsArray,
-  ArrayPrototypeJoin,
   ArrayPrototypePush,
+  DataViewPrototypeGetBuffer,
+  Error,
   Int32Array,
   NumberIsInteger,
   NumberPrototypeToString,
@@ -42,6 +52,7 @@ const {
   ObjectKeys,
   ObjectPrototypeHasOwnProperty,
   RangeError,
+  SafeMap,
   String,
   StringPrototypePadStart,
   TypeError,
@@ -50,42 +61,58 @@ const {
   TypedArrayPrototypeGetLength,
   TypedArrayPrototypeSet,
   Uint8Array,
-  Error,
 } = primordials;
 
 // bump_alloc takes a wasm32 ptrdiff_t: larger sizes cannot be asked for.
 const MAX_ALLOC = 0x7fffffff;
+
+// What Guest.instantiate passes the constructor to say "one of ours". Module-private: no
+// script can pass it, so no other door leads to a guest whose reset the host trusts.
+const EMBEDDED = ObjectFreeze({ __proto__: null });
 
 export class Guest {
   #memory;
   #bytes; // cached view of all of memory; see #view()
   #alloc;
   #reset;
+  // Blocks handed out since the last reset (ptr, size, ptr, size...), which the host zeroes
+  // before the guest's own reset; null for the embedded guests, whose reset wipes.
+  #blocks;
 
   // Instantiates `module` (a compiled WebAssembly.Module) with `imports`. `abi` (from
   // Guest.load) names ABI exports that are not called by their standard names.
-  constructor(module, imports = {}, abi = undefined) {
+  constructor(module, imports = {}, abi = undefined, origin = undefined) {
     if (!isWasmModule(module)) {
       throw new TypeError(`Guest needs a WebAssembly.Module, got ${describe(module)}`);
     }
     const exports = abiExports(wasm.instanceExports(new wasm.Instance(module, imports)), abi);
-    const memory = exports.memory;
+    const { memory, bump_alloc: alloc, bump_reset: reset } = exports;
     if (!isWasmMemory(memory)) throw abiError("memory");
-    if (typeof exports.bump_alloc !== "function") throw abiError("bump_alloc");
-    if (typeof exports.bump_reset !== "function") throw abiError("bump_reset");
+    if (typeof alloc !== "function") throw abiError("bump_alloc");
+    if (typeof reset !== "function") throw abiError("bump_reset");
+    if (isSharedArrayBuffer(wasm.memoryBuffer(memory))) {
+      throw new TypeError("guest module does not follow the arena ABI: its memory is shared, which Guest does not support");
+    }
+    if (alloc.length !== 1) {
+      throw new TypeError(`guest module does not follow the arena ABI: its alloc export takes ${alloc.length} parameters, not 1 (size)`);
+    }
+    if (reset.length !== 0) {
+      throw new TypeError(`guest module does not follow the arena ABI: its reset export takes ${reset.length} parameters, not 0`);
+    }
     // Defined, not assigned (a setter on Object.prototype must not catch it), and fixed: the
     // exports object is frozen, so every call reaches this instance's own functions.
     ObjectDefineProperty(this, "exports", { value: exports, writable: false, enumerable: true, configurable: false });
     this.#memory = memory;
     this.#bytes = new Uint8Array(wasm.memoryBuffer(memory));
-    this.#alloc = exports.bump_alloc;
-    this.#reset = exports.bump_reset;
+    this.#alloc = alloc;
+    this.#reset = reset;
+    this.#blocks = origin === EMBEDDED ? null : [];
   }
 
   // A fresh instance of an embedded guest ("monocypher" or "twosum"), compiled once
   // per runtime.
   static instantiate(name) {
-    return new Guest(guestModule(name));
+    return new Guest(guestModule(name), {}, undefined, EMBEDDED);
   }
 
   static fromModule(module, imports) {
@@ -98,22 +125,20 @@ export class Guest {
   }
 
   // A user's own guest: any wasm32 module that follows the ABI above, from a path (read
-  // through wasmcap:fs, so it needs --allow-read), bytes or a WebAssembly.Module.
+  // through the fs op, so it needs --allow-read), bytes or a WebAssembly.Module.
   // options: { imports, exports: { memory, alloc, reset, heapBase, highWater } } where
   // `exports` names ABI exports called otherwise than memory, bump_alloc, bump_reset,
-  // __heap_base and bump_high_water. Besides the guest's own reset, the host zeroes
-  // every block it allocated before each reset, so the arena is wiped even if the
-  // guest's reset does not wipe. See examples/guests/.
+  // __heap_base and bump_high_water. See examples/guests/.
   static load(source, options) {
     const o = loadOptions(options);
     let module;
-    if (typeof source === "string") module = new wasm.Module(readFile(source));
+    if (typeof source === "string") module = new wasm.Module(op_wasmcap_read_file(source));
     else if (isWasmModule(source)) module = source;
     else if (viewBytes(source) !== undefined) module = new wasm.Module(viewBytes(source));
     else {
       throw new TypeError(`Guest.load needs a path, the module's bytes or a WebAssembly.Module, got ${describe(source)}`);
     }
-    return new LoadedGuest(module, o.imports, o.exports);
+    return new Guest(module, o.imports, o.exports);
   }
 
   get memory() {
@@ -132,20 +157,12 @@ export class Guest {
 
   // Allocates `size` bytes (zeroed) from the arena and returns the pointer.
   alloc(size) {
-    if (!(NumberIsInteger(size) && size >= 0)) {
-      throw new RangeError(`guest allocation size must be a non-negative integer, got ${String(size)}`);
-    }
-    const ptr = size <= MAX_ALLOC ? this.#alloc(size) >>> 0 : 0;
-    if (ptr === 0) {
-      throw new Error(`cannot allocate ${size} bytes: guest memory is exhausted`);
-    }
-    this.#checked(ptr, size); // a lying guest must not send our writes elsewhere
-    return ptr;
+    return this.#allocate(size);
   }
 
   // Frees and wipes everything allocated since the last reset.
   reset() {
-    this.#reset();
+    this.#resetArena();
   }
 
   // Calls fn(guest) with a fresh arena and always resets (wipes) it afterwards.
@@ -154,7 +171,23 @@ export class Guest {
     try {
       return fn(this);
     } finally {
-      this.#reset();
+      this.#resetArena();
+    }
+  }
+
+  // The fast path for a call whose data fits one block: calls fn(view, base) with one fresh
+  // block of `size` zeroed bytes at `base` (checked, like every block) and `view`, a
+  // Uint8Array of exactly those bytes; then always resets (wipes) the arena, however fn
+  // ends (a throw, a guest trap). Lay inputs out at offsets in view, call the guest with
+  // base + offset, and read results with copyOut: a guest call that grows memory leaves
+  // view empty. Not reentrant, like withArena.
+  withBlock(size, fn) {
+    if (typeof fn !== "function") throw new TypeError(`withBlock needs a function (view, base) => ..., got ${describe(fn)}`);
+    try {
+      const base = this.#allocate(size);
+      return fn(new Uint8Array(TypedArrayPrototypeGetBuffer(this.#view()), base, size), base);
+    } finally {
+      this.#resetArena();
     }
   }
 
@@ -162,7 +195,7 @@ export class Guest {
   copyIn(src) {
     const bytes = asBytes(src);
     const len = TypedArrayPrototypeGetLength(bytes);
-    const ptr = this.alloc(len);
+    const ptr = this.#allocate(len);
     // A source that was itself a view of this memory is detached by growth.
     if (TypedArrayPrototypeGetLength(bytes) !== len) {
       throw new TypeError("copyIn source was detached by guest memory growth");
@@ -176,7 +209,7 @@ export class Guest {
   copyInInt32(values) {
     if (typedArrayKind(values) === "Int32Array") return this.copyIn(values);
     const len = values.length;
-    const ptr = this.alloc(len * 4);
+    const ptr = this.#allocate(len * 4);
     TypedArrayPrototypeSet(new Int32Array(TypedArrayPrototypeGetBuffer(this.#view()), ptr, len), values);
     return ptr;
   }
@@ -217,6 +250,35 @@ export class Guest {
     return b[ptr] | (b[ptr + 1] << 8) | (b[ptr + 2] << 16) | (b[ptr + 3] << 24);
   }
 
+  // alloc's work, which withBlock and copyIn use too (a subclass's alloc is its own).
+  #allocate(size) {
+    if (!(NumberIsInteger(size) && size >= 0)) {
+      throw new RangeError(`guest allocation size must be a non-negative integer, got ${String(size)}`);
+    }
+    const ptr = size <= MAX_ALLOC ? this.#alloc(size) >>> 0 : 0;
+    if (ptr === 0) {
+      throw new Error(`cannot allocate ${size} bytes: guest memory is exhausted`);
+    }
+    this.#checked(ptr, size); // a lying guest must not send our writes elsewhere
+    if (this.#blocks !== null) ArrayPrototypePush(this.#blocks, ptr, size);
+    return ptr;
+  }
+
+  // The one way an arena is reset. A guest not ours may not wipe in its reset: the host
+  // zeroes every block it handed out first (checked again: nothing trusts the list).
+  #resetArena() {
+    const blocks = this.#blocks;
+    if (blocks === null) return this.#reset();
+    try {
+      for (let i = 0; i < blocks.length; i += 2) {
+        TypedArrayPrototypeFill(this.#checked(blocks[i], blocks[i + 1]), 0, blocks[i], blocks[i] + blocks[i + 1]);
+      }
+    } finally {
+      blocks.length = 0;
+      this.#reset();
+    }
+  }
+
   // All of memory as bytes. Growth detaches the old ArrayBuffer, which leaves views
   // over it with length 0: that is the cheap check for "re-create the view".
   #view() {
@@ -236,86 +298,43 @@ export class Guest {
   }
 }
 
-// wipe's built-ins, captured at module evaluation: a script's replacement of fill or of
-// the getters must not decide what is zeroed (or run instead of zeroing).
-const WipeReflectApply = Reflect.apply;
-const WipeIsView = ArrayBuffer.isView;
-const WipeGetter = (proto, name) => Object.getOwnPropertyDescriptor(proto, name).get;
-const WipeTypedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
-const WipeTypedArrayTag = WipeGetter(WipeTypedArrayProto, Symbol.toStringTag);
-const WipeTypedArrayBuffer = WipeGetter(WipeTypedArrayProto, "buffer");
-const WipeTypedArrayOffset = WipeGetter(WipeTypedArrayProto, "byteOffset");
-const WipeTypedArrayLength = WipeGetter(WipeTypedArrayProto, "byteLength");
-const WipeDataViewBuffer = WipeGetter(DataView.prototype, "buffer");
-const WipeDataViewOffset = WipeGetter(DataView.prototype, "byteOffset");
-const WipeDataViewLength = WipeGetter(DataView.prototype, "byteLength");
-const WipeArrayBufferLength = WipeGetter(ArrayBuffer.prototype, "byteLength");
-const WipeArrayBufferDetached = WipeGetter(ArrayBuffer.prototype, "detached");
-const WipeFill = WipeTypedArrayProto.fill;
-const WipeUint8Array = Uint8Array;
+// The wasmcap: modules call Guest's methods on their own guests: scripts must not be able to
+// replace them (a subclass may override them for its own instances).
+ObjectFreeze(Guest.prototype);
+ObjectFreeze(Guest);
 
-// Whether buffer is an ArrayBuffer (by its internal slots, not instanceof), and detached.
-function wipeBufferKind(buffer) {
-  try {
-    WipeReflectApply(WipeArrayBufferLength, buffer, []);
-  } catch {
-    try {
-      if (sharedArrayBufferByteLength !== undefined) sharedArrayBufferByteLength(buffer);
-      else return "none";
-    } catch {
-      return "none";
-    }
-    return "shared";
+// WebAssembly.Module objects cannot be in a startup snapshot: each runtime compiles an
+// embedded guest on its first use, once.
+let compiledGuests;
+
+function guestModule(name) {
+  compiledGuests ??= new SafeMap();
+  let module = compiledGuests.get(name);
+  if (module === undefined) {
+    module = new wasm.Module(op_wasmcap_guest_bytes(name));
+    compiledGuests.set(name, module);
   }
-  return WipeReflectApply(WipeArrayBufferDetached, buffer, []) ? "detached" : "array";
+  return module;
 }
 
 // Overwrites with zeros (e.g. a key that is no longer needed) a TypedArray's or a
 // DataView's bytes, or a whole ArrayBuffer / SharedArrayBuffer. Anything else, even an
 // object with a fill method, is a TypeError; so is a detached buffer, whose bytes moved
-// to the buffer it was transferred to (wipe that one).
+// to the buffer it was transferred to (wipe that one). Built-ins captured before any
+// script ran decide what is zeroed: a replaced fill or getter cannot.
 export function wipe(bytes) {
-  let buffer, offset, length;
-  if (WipeIsView(bytes)) {
-    const typed = WipeReflectApply(WipeTypedArrayTag, bytes, []) !== undefined;
-    buffer = WipeReflectApply(typed ? WipeTypedArrayBuffer : WipeDataViewBuffer, bytes, []);
-    if (wipeBufferKind(buffer) === "detached") throw wipeDetached();
-    offset = WipeReflectApply(typed ? WipeTypedArrayOffset : WipeDataViewOffset, bytes, []);
-    length = WipeReflectApply(typed ? WipeTypedArrayLength : WipeDataViewLength, bytes, []);
-  } else {
-    const kind = wipeBufferKind(bytes);
-    if (kind === "none") {
-      throw new TypeError(`wipe needs a TypedArray, a DataView or an ArrayBuffer, got ${describe(bytes)}`);
-    }
-    if (kind === "detached") throw wipeDetached();
+  let buffer;
+  if (ArrayBufferIsView(bytes)) {
+    buffer = typedArrayKind(bytes) !== undefined ? TypedArrayPrototypeGetBuffer(bytes) : DataViewPrototypeGetBuffer(bytes);
+  } else if (isArrayBuffer(bytes) || isSharedArrayBuffer(bytes)) {
     buffer = bytes;
-    offset = 0;
-    length = kind === "shared" ? sharedArrayBufferByteLength(bytes) : WipeReflectApply(WipeArrayBufferLength, bytes, []);
+  } else {
+    throw new TypeError(`wipe needs a TypedArray, a DataView or an ArrayBuffer, got ${describe(bytes)}`);
   }
-  WipeReflectApply(WipeFill, new WipeUint8Array(buffer, offset, length), [0]);
-}
-
-function wipeDetached() {
-  return new TypeError("wipe: the buffer is detached (transferred): its bytes now belong to the buffer it was transferred to; wipe that one");
-}
-
-// A short description of a value for argument errors: "Uint8Array(31)", "string".
-// Sizes come from internal slots, never from (possibly lying) getters.
-export function describe(value) {
-  if (value === null) return "null";
-  if (typeof value !== "object" && typeof value !== "function") return typeof value;
-  const kind = typedArrayKind(value);
-  if (kind !== undefined) return `${kind}(${TypedArrayPrototypeGetLength(value)})`;
-  const bytes = viewBytes(value);
-  let name;
-  try {
-    name = `${value.constructor?.name ?? "object"}`;
-  } catch {
-    name = "object";
+  if (isDetached(buffer)) {
+    throw new TypeError("wipe: the buffer is detached (transferred): its bytes now belong to the buffer it was transferred to; wipe that one");
   }
-  if (bytes !== undefined) return `${name}(${TypedArrayPrototypeGetLength(bytes)})`;
-  if (ArrayIsArray(value)) return `Array(${value.length})`;
-  return name;
+  TypedArrayPrototypeFill(viewBytes(bytes), 0);
 }
 
 function asBytes(src) {
@@ -324,23 +343,8 @@ function asBytes(src) {
   throw new TypeError(`guest data must be a Uint8Array or another ArrayBufferView, got ${describe(src)}`);
 }
 
-function isWasmModule(value) {
-  try {
-    wasm.moduleExports(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isWasmMemory(value) {
-  try {
-    wasm.memoryBuffer(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const isWasmModule = (value) => passes(wasm.moduleExports, value);
+const isWasmMemory = (value) => passes(wasm.memoryBuffer, value);
 
 function compile(bytes) {
   const view = viewBytes(bytes);
@@ -353,10 +357,10 @@ function abiError(name) {
 }
 
 function rangeError(ptr, len, size) {
-  if (!(Number.isInteger(len) && len >= 0)) {
+  if (!(NumberIsInteger(len) && len >= 0)) {
     return new RangeError(`guest length must be a non-negative integer, got ${String(len)}`);
   }
-  if (!(Number.isInteger(ptr) && ptr >= 0)) {
+  if (!(NumberIsInteger(ptr) && ptr >= 0)) {
     return new RangeError(`guest pointer must be a non-negative integer, got ${String(ptr)}`);
   }
   const hex = `0x${StringPrototypePadStart(NumberPrototypeToString(ptr, 16), 8, "0")}`;
@@ -364,7 +368,7 @@ function rangeError(ptr, len, size) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Users' own guests (Guest.load).
+// Guest.load's options.
 
 // Guest.load's options.exports keys, and the standard export names they replace.
 const ABI_NAMES = [
@@ -376,57 +380,6 @@ const ABI_NAMES = [
 ];
 
 const ABI_KEYS = "memory, alloc, reset, heapBase, highWater";
-
-// A guest from Guest.load. Its reset is the guest's code, which the host cannot trust
-// to wipe: so the host zeroes every block it allocated, then calls the guest's reset.
-class LoadedGuest extends Guest {
-  #blocks = []; // ptr, size, ptr, size... allocated since the last reset
-
-  constructor(module, imports, abi) {
-    super(module, imports, abi);
-    const { memory, bump_alloc: alloc, bump_reset: reset } = this.exports;
-    if (isSharedArrayBuffer(wasm.memoryBuffer(memory))) {
-      throw new TypeError("guest module does not follow the arena ABI: its memory is shared, which Guest does not support");
-    }
-    if (alloc.length !== 1) {
-      throw new TypeError(`guest module does not follow the arena ABI: its alloc export takes ${alloc.length} parameters, not 1 (size)`);
-    }
-    if (reset.length !== 0) {
-      throw new TypeError(`guest module does not follow the arena ABI: its reset export takes ${reset.length} parameters, not 0`);
-    }
-  }
-
-  alloc(size) {
-    const ptr = super.alloc(size);
-    ArrayPrototypePush(this.#blocks, ptr, size);
-    return ptr;
-  }
-
-  reset() {
-    const blocks = this.#blocks;
-    try {
-      for (let i = 0; i < blocks.length; i += 2) TypedArrayPrototypeFill(this.view(blocks[i], blocks[i + 1]), 0);
-    } finally {
-      blocks.length = 0;
-      super.reset();
-    }
-  }
-
-  withArena(fn) {
-    try {
-      return fn(this);
-    } finally {
-      this.reset();
-    }
-  }
-}
-
-// The wasmcap: modules call Guest's methods on their own guests: scripts must not be able to
-// replace them (a subclass may override them for its own instances).
-ObjectFreeze(Guest.prototype);
-ObjectFreeze(Guest);
-ObjectFreeze(LoadedGuest.prototype);
-ObjectFreeze(LoadedGuest);
 
 function loadOptions(options) {
   if (options === undefined) return { imports: {}, exports: undefined };

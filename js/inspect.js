@@ -1,9 +1,10 @@
 // Port of Node.js 20 `util.inspect` / `util.format` (lib/internal/util/inspect.js)
-// Derived from Node.js: Copyright Node.js contributors and Joyent, Inc. and other Node
-// contributors; MIT License (the notice is in Node's LICENSE file).
 // in plain JavaScript: no imports, no Node/Deno APIs, no colors.
 // Engine-level details (promise state, proxies, iterator previews) come from
 // optional hooks installed with setInspectHooks(); without them we do our best.
+//
+// Derived from Node.js: Copyright Node.js contributors and Joyent, Inc. and other Node
+// contributors; MIT License (the notice is in Node's LICENSE file).
 
 const customInspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
@@ -597,18 +598,13 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       if (value.length === 0 && keys.length === 0 && protoProps === undefined) return `${braces[0]}]`;
       extrasType = kArrayExtrasType;
       formatter = formatArray;
-    } else if (isSet(value)) {
-      const size = setSize(value);
-      const prefix = getPrefix(constructor, tag, 'Set', `(${size})`);
+    } else if (isSet(value) || isMap(value)) {
+      const set = isSet(value);
+      const size = set ? setSize(value) : mapSize(value);
+      const prefix = getPrefix(constructor, tag, set ? 'Set' : 'Map', `(${size})`);
       keys = getKeys(value, ctx.showHidden);
-      formatter = (c, v, r) => formatSet(value, size, c, v, r);
-      if (size === 0 && keys.length === 0 && protoProps === undefined) return `${prefix}{}`;
-      braces = [`${prefix}{`, '}'];
-    } else if (isMap(value)) {
-      const size = mapSize(value);
-      const prefix = getPrefix(constructor, tag, 'Map', `(${size})`);
-      keys = getKeys(value, ctx.showHidden);
-      formatter = (c, v, r) => formatMap(value, size, c, v, r);
+      const format = set ? formatSet : formatMap;
+      formatter = (c, v, r) => format(value, size, c, v, r);
       if (size === 0 && keys.length === 0 && protoProps === undefined) return `${prefix}{}`;
       braces = [`${prefix}{`, '}'];
     } else if (isTypedArray(value)) {
@@ -1104,37 +1100,30 @@ function formatTypedArray(value, length, ctx, ignored, recurseTimes) {
   return output;
 }
 
-function formatSet(value, length, ctx, ignored, recurseTimes) {
+// A Set's or Map's first maxArrayLength entries, read with the captured iterator functions
+// (entries, next), each shown by show(entry).
+function formatCollection(length, ctx, entries, next, show) {
   const maxLength = Math.min(Math.max(0, ctx.maxArrayLength), length);
   const remaining = length - maxLength;
   const output = [];
   ctx.indentationLvl += 2;
-  const entries = setValues(value);
   for (let i = 0; i < maxLength; i++) {
-    const next = setIteratorNext(entries);
-    if (next.done) break;
-    output.push(formatValue(ctx, next.value, recurseTimes));
+    const step = next(entries);
+    if (step.done) break;
+    output.push(show(step.value));
   }
   if (remaining > 0) output.push(remainingText(remaining));
   ctx.indentationLvl -= 2;
   return output;
 }
 
+function formatSet(value, length, ctx, ignored, recurseTimes) {
+  return formatCollection(length, ctx, setValues(value), setIteratorNext, (v) => formatValue(ctx, v, recurseTimes));
+}
+
 function formatMap(value, length, ctx, ignored, recurseTimes) {
-  const maxLength = Math.min(Math.max(0, ctx.maxArrayLength), length);
-  const remaining = length - maxLength;
-  const output = [];
-  ctx.indentationLvl += 2;
-  const entries = mapEntries(value);
-  for (let i = 0; i < maxLength; i++) {
-    const next = mapIteratorNext(entries);
-    if (next.done) break;
-    const entry = next.value;
-    output.push(`${formatValue(ctx, entry[0], recurseTimes)} => ${formatValue(ctx, entry[1], recurseTimes)}`);
-  }
-  if (remaining > 0) output.push(remainingText(remaining));
-  ctx.indentationLvl -= 2;
-  return output;
+  return formatCollection(length, ctx, mapEntries(value), mapIteratorNext,
+    (entry) => `${formatValue(ctx, entry[0], recurseTimes)} => ${formatValue(ctx, entry[1], recurseTimes)}`);
 }
 
 function formatSetIterInner(ctx, recurseTimes, entries, state) {
@@ -1458,6 +1447,13 @@ export function formatWithOptions(inspectOptions, ...args) {
   return formatWithOptionsInternal(inspectOptions, args);
 }
 
+// %d and %i: a bigint as itself, a symbol as NaN, anything else through toNumber.
+function formatNumberArg(value, toNumber, inspectOptions) {
+  if (typeof value === 'bigint') return formatBigIntNoColor(value, inspectOptions);
+  if (typeof value === 'symbol') return 'NaN';
+  return formatNumberNoColor(toNumber(value), inspectOptions);
+}
+
 function formatWithOptionsInternal(inspectOptions, args) {
   const first = args[0];
   let a = 0;
@@ -1490,17 +1486,9 @@ function formatWithOptionsInternal(inspectOptions, args) {
             case 106: // 'j'
               tempStr = tryStringify(args[++a]);
               break;
-            case 100: { // 'd'
-              const tempNum = args[++a];
-              if (typeof tempNum === 'bigint') {
-                tempStr = formatBigIntNoColor(tempNum, inspectOptions);
-              } else if (typeof tempNum === 'symbol') {
-                tempStr = 'NaN';
-              } else {
-                tempStr = formatNumberNoColor(Number(tempNum), inspectOptions);
-              }
+            case 100: // 'd'
+              tempStr = formatNumberArg(args[++a], Number, inspectOptions);
               break;
-            }
             case 79: // 'O'
               tempStr = inspect(args[++a], inspectOptions);
               break;
@@ -1509,17 +1497,9 @@ function formatWithOptionsInternal(inspectOptions, args) {
                 ...inspectOptions, showHidden: true, showProxy: true, depth: 4,
               });
               break;
-            case 105: { // 'i'
-              const tempInteger = args[++a];
-              if (typeof tempInteger === 'bigint') {
-                tempStr = formatBigIntNoColor(tempInteger, inspectOptions);
-              } else if (typeof tempInteger === 'symbol') {
-                tempStr = 'NaN';
-              } else {
-                tempStr = formatNumberNoColor(Number.parseInt(tempInteger), inspectOptions);
-              }
+            case 105: // 'i'
+              tempStr = formatNumberArg(args[++a], Number.parseInt, inspectOptions);
               break;
-            }
             case 102: { // 'f'
               const tempFloat = args[++a];
               if (typeof tempFloat === 'symbol') {

@@ -1,4 +1,6 @@
-// The wasmcap prelude: Node-style globals for extension scripts, built on a handful of ops.
+// The wasmcap prelude: Node-style globals for extension scripts, built on a handful of ops
+// (console, timers and process have files of their own; what the wasmcap modules share is in
+// js/util.js).
 // It is evaluated when wasmcap is built and lives in the binary's V8 startup snapshot (see
 // build.rs), so a runtime starts with it already in place. What depends on the running
 // process (argv, clocks, callbacks kept outside the JS heap) is done by `start` at the end,
@@ -8,156 +10,41 @@
 // Scripts share this realm and may replace any built-in (`%TypedArray%.prototype.set`,
 // `Symbol.species`, `Array.prototype[Symbol.iterator]`, `WebAssembly.Instance`...). So the
 // code here and in the wasmcap: modules uses only built-ins captured before any script ran
-// (deno_core's primordials, and the WebAssembly ones below): no method calls on typed arrays,
-// no species-creating methods (slice, subarray, map), no spreads or for-of over arrays.
-// The services the wasmcap: modules need (fillRandom, guestModule...) are exported to them as
-// ES module bindings: no object a script can reach holds them.
+// (deno_core's primordials, and the WebAssembly ones in js/util.js): no method calls on typed
+// arrays, no species-creating methods (slice, subarray, map), no spreads or for-of over arrays.
+// The services the wasmcap: modules need (fillRandom, the error classes) are exported to them
+// as ES module bindings: no object a script can reach holds them.
 
 import { core, primordials } from "ext:core/mod.js";
 import {
-  op_wasmcap_exit,
-  op_wasmcap_get_exit_code,
-  op_wasmcap_guest_bytes,
   op_wasmcap_main_evaluated,
-  op_wasmcap_now,
-  op_wasmcap_print,
-  op_wasmcap_read_file,
-  op_wasmcap_rss,
-  op_wasmcap_write_file,
-  op_wasmcap_read_file_chunk,
-  op_wasmcap_append_file,
-  op_wasmcap_mkdir,
-  op_wasmcap_read_dir,
-  op_wasmcap_stat,
-  op_wasmcap_remove,
-  op_wasmcap_rename,
-  op_wasmcap_process_info,
   op_wasmcap_random_fill,
-  op_wasmcap_set_exit_code,
   op_wasmcap_utf8_decode,
   op_set_format_exception_callback,
 } from "ext:core/ops";
-import { format, inspect, setInspectHooks } from "ext:wasmcap_runtime/inspect.js";
+import { console } from "ext:wasmcap_runtime/console.js";
+import { inspect, setInspectHooks } from "ext:wasmcap_runtime/inspect.js";
+import { performance, process, startProcess } from "ext:wasmcap_runtime/process.js";
+import { clearInterval, clearTimeout, setInterval, setTimeout } from "ext:wasmcap_runtime/timers.js";
+import { captureLateBuiltins, describe, typedArrayKind, viewBytes, wasm } from "ext:wasmcap_runtime/util.js";
 
 const {
-  ArrayBuffer,
-  ArrayBufferIsView,
-  ArrayBufferPrototypeGetByteLength,
-  ArrayPrototypeJoin,
-  BigInt64Array,
-  BigUint64Array,
-  DataViewPrototypeGetBuffer,
-  DataViewPrototypeGetByteLength,
-  DataViewPrototypeGetByteOffset,
-  Date,
-  DateNow,
   Error,
   ErrorCaptureStackTrace,
-  Int16Array,
-  Int32Array,
-  Int8Array,
-  Number,
-  NumberIsInteger,
-  NumberPrototypeToFixed,
   ObjectDefineProperty,
   ObjectFreeze,
-  ObjectGetOwnPropertyDescriptor,
-  Promise,
   RangeError,
-  ReflectApply,
-  SafeArrayIterator,
   SafeMap,
-  String,
-  StringPrototypeSlice,
-  StringPrototypeSplit,
   StringPrototypeToLowerCase,
   StringPrototypeTrim,
   TypeError,
   TypedArrayPrototypeFill,
   TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetByteLength,
-  TypedArrayPrototypeGetByteOffset,
   TypedArrayPrototypeGetLength,
-  TypedArrayPrototypeGetSymbolToStringTag,
   TypedArrayPrototypeSet,
-  Uint16Array,
-  Uint32Array,
   Uint8Array,
-  Uint8ClampedArray,
-  uncurryThis,
 } = primordials;
-
-const getter = (object, name) => uncurryThis(ObjectGetOwnPropertyDescriptor(object, name).get);
-
-// The WebAssembly built-ins the wasmcap: modules use (not among deno_core's primordials).
-// V8 has no WebAssembly object while it makes the snapshot: start() captures them, in each
-// runtime before any script runs.
-export let wasm;
-
-// SharedArrayBuffer's byteLength getter (uncurried: call it with the buffer), captured by
-// start(): like WebAssembly, SharedArrayBuffer is missing while the snapshot is made.
-export let sharedArrayBufferByteLength;
-
-function captureWebAssembly() {
-  const { WebAssembly } = globalThis;
-  return ObjectFreeze({
-    __proto__: null,
-    Module: WebAssembly.Module,
-    Instance: WebAssembly.Instance,
-    compile: WebAssembly.compile,
-    instantiate: WebAssembly.instantiate,
-    // Each throws a TypeError unless its argument is the real thing: brand checks.
-    moduleExports: WebAssembly.Module.exports,
-    instanceExports: getter(WebAssembly.Instance.prototype, "exports"),
-    memoryBuffer: getter(WebAssembly.Memory.prototype, "buffer"),
-    globalValue: getter(WebAssembly.Global.prototype, "value"),
-  });
-}
-
-// The kind of a typed array ("Uint8Array"...) from its internal slot, undefined for anything
-// else (a DataView, a look-alike, a Proxy): the brand check that no getter can fake.
-export const typedArrayKind = (value) => TypedArrayPrototypeGetSymbolToStringTag(value);
-
-
-// The bytes of an ArrayBuffer, SharedArrayBuffer or ArrayBufferView as a Uint8Array over the
-// same memory, read from internal slots; undefined for anything else.
-export function viewBytes(value) {
-  if (ArrayBufferIsView(value)) {
-    if (typedArrayKind(value) !== undefined) {
-      return new Uint8Array(
-        TypedArrayPrototypeGetBuffer(value),
-        TypedArrayPrototypeGetByteOffset(value),
-        TypedArrayPrototypeGetByteLength(value),
-      );
-    }
-    return new Uint8Array(
-      DataViewPrototypeGetBuffer(value),
-      DataViewPrototypeGetByteOffset(value),
-      DataViewPrototypeGetByteLength(value),
-    );
-  }
-  if (isArrayBuffer(value) || isSharedArrayBuffer(value)) return new Uint8Array(value);
-  return undefined;
-}
-
-export function isArrayBuffer(value) {
-  try {
-    ArrayBufferPrototypeGetByteLength(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function isSharedArrayBuffer(value) {
-  if (sharedArrayBufferByteLength === undefined) return false;
-  try {
-    sharedArrayBufferByteLength(value);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 setInspectHooks({
   getPromiseState(promise) {
@@ -181,69 +68,6 @@ function formatUncaught(value) {
   } catch {
     return null;
   }
-}
-
-// --- console ---------------------------------------------------------------------------
-
-let groupIndent = "";
-const counts = new SafeMap();
-const timers = new SafeMap();
-
-function print(toStderr, args) {
-  let text = ReflectApply(format, undefined, args);
-  if (groupIndent) text = groupIndent + ArrayPrototypeJoin(StringPrototypeSplit(text, "\n"), "\n" + groupIndent);
-  op_wasmcap_print(text + "\n", toStderr);
-}
-
-const console = {
-  log: (...args) => print(false, args),
-  info: (...args) => print(false, args),
-  debug: (...args) => print(false, args),
-  warn: (...args) => print(true, args),
-  error: (...args) => print(true, args),
-  trace: (...args) => {
-    const err = { name: "Trace", message: ReflectApply(format, undefined, args) };
-    ErrorCaptureStackTrace(err, console.trace);
-    print(true, [err.stack]);
-  },
-  dir: (value, options) => print(false, [inspect(value, options)]),
-  assert: (condition, ...args) => {
-    if (condition) return;
-    if (args.length === 0) print(true, ["Assertion failed"]);
-    else if (typeof args[0] === "string") {
-      args[0] = "Assertion failed: " + args[0];
-      print(true, args);
-    } else print(true, ["Assertion failed:", ...new SafeArrayIterator(args)]);
-  },
-  group: (...args) => {
-    if (args.length > 0) print(false, args);
-    groupIndent += "  ";
-  },
-  groupEnd: () => {
-    groupIndent = StringPrototypeSlice(groupIndent, 0, -2);
-  },
-  count: (label = "default") => {
-    const n = (counts.get(`${label}`) ?? 0) + 1;
-    counts.set(`${label}`, n);
-    print(false, [`${label}: ${n}`]);
-  },
-  countReset: (label = "default") => counts.delete(`${label}`),
-  time: (label = "default") => timers.set(`${label}`, op_wasmcap_now()),
-  timeLog: (label = "default", ...args) => logTime(`${label}`, false, args),
-  timeEnd: (label = "default") => logTime(`${label}`, true, []),
-};
-console.groupCollapsed = console.group;
-
-function logTime(label, end, args) {
-  const start = timers.get(label);
-  if (start === undefined) {
-    print(true, [`Warning: No such label '${label}' for console.time${end ? "End" : "Log"}()`]);
-    return;
-  }
-  if (end) timers.delete(label);
-  const ms = op_wasmcap_now() - start;
-  const shown = ms >= 1000 ? `${NumberPrototypeToFixed(ms / 1000, 3)}s` : `${NumberPrototypeToFixed(ms, 3)}ms`;
-  print(false, [`${label}: ${shown}`, ...new SafeArrayIterator(args)]);
 }
 
 // --- DOMException (what Web Crypto throws) --------------------------------------------
@@ -333,20 +157,6 @@ function randomUUID() {
   return uuid;
 }
 
-function describe(value) {
-  if (value === null) return "null";
-  if (typeof value === "object" || typeof value === "function") {
-    const kind = typedArrayKind(value);
-    if (kind !== undefined) return kind;
-    try {
-      return `${value.constructor?.name ?? typeof value}`;
-    } catch {
-      return typeof value;
-    }
-  }
-  return typeof value;
-}
-
 // --- text ------------------------------------------------------------------------------
 
 class TextEncoder {
@@ -419,65 +229,7 @@ class TextDecoder {
   }
 }
 
-// --- timers ----------------------------------------------------------------------------
-
-const activeTimers = new SafeMap();
-
-function startTimer(callback, delay, args, repeat) {
-  if (typeof callback !== "function") {
-    throw new TypeError(`The "callback" argument must be a function, got ${describe(callback)}`);
-  }
-  let id;
-  // The arguments are applied here: deno_core would spread them (a replaceable iterator).
-  const run = repeat ? () => ReflectApply(callback, undefined, args) : () => {
-    activeTimers.delete(id);
-    ReflectApply(callback, undefined, args);
-  };
-  const timer = core.createTimer(run, delay, undefined, repeat, true);
-  id = timer._timerId;
-  activeTimers.set(id, timer);
-  return id;
-}
-
-function clearTimer(id) {
-  const timer = activeTimers.get(id);
-  if (timer === undefined) return;
-  activeTimers.delete(id);
-  core.cancelTimer(timer);
-}
-
-// --- process ---------------------------------------------------------------------------
-
-const process = {
-  argv: [], // set by start()
-  platform: "",
-  exit(code) {
-    op_wasmcap_exit(code === undefined ? op_wasmcap_get_exit_code() : exitCodeFrom(code));
-  },
-  get exitCode() {
-    return op_wasmcap_get_exit_code();
-  },
-  set exitCode(code) {
-    op_wasmcap_set_exit_code(exitCodeFrom(code));
-  },
-  // Bytes, as in Node: rss of the process, and V8's heap.
-  memoryUsage() {
-    const { heapTotal, heapUsed, external } = core.memoryUsage();
-    return { rss: op_wasmcap_rss(), heapTotal, heapUsed, external };
-  },
-};
-
-function exitCodeFrom(code) {
-  const n = Number(code);
-  if (!NumberIsInteger(n)) {
-    throw new TypeError(`process exit code must be an integer, got ${inspect(code)}`);
-  }
-  return n | 0;
-}
-
 // --- install ---------------------------------------------------------------------------
-
-const performance = { now: () => op_wasmcap_now(), timeOrigin: 0 }; // timeOrigin: set by start()
 
 function defineGlobals(values) {
   for (const [name, value] of Object.entries(values)) {
@@ -491,10 +243,10 @@ defineGlobals({
   DOMException,
   TextEncoder,
   TextDecoder,
-  setTimeout: (callback, delay = 0, ...args) => startTimer(callback, delay, args, false),
-  setInterval: (callback, delay = 0, ...args) => startTimer(callback, delay, args, true),
-  clearTimeout: clearTimer,
-  clearInterval: clearTimer,
+  setTimeout,
+  setInterval,
+  clearTimeout,
+  clearInterval,
   performance,
   structuredClone,
   process,
@@ -576,20 +328,6 @@ export function fillRandom(bytes) {
   return bytes;
 }
 
-// WebAssembly.Module objects cannot be in a startup snapshot: each runtime compiles an
-// embedded guest on its first use, once.
-let compiledGuests;
-
-export function guestModule(name) {
-  compiledGuests ??= new SafeMap();
-  let module = compiledGuests.get(name);
-  if (module === undefined) {
-    module = new wasm.Module(op_wasmcap_guest_bytes(name));
-    compiledGuests.set(name, module);
-  }
-  return module;
-}
-
 export { NotFound, PermissionDenied };
 
 // --- start -----------------------------------------------------------------------------
@@ -599,13 +337,9 @@ export { NotFound, PermissionDenied };
 Object.defineProperty(globalThis, "__wasmcapStart", {
   value: function start() {
     delete globalThis.__wasmcapStart;
-    wasm = captureWebAssembly();
-    if (typeof SharedArrayBuffer === "function") {
-      sharedArrayBufferByteLength = getter(SharedArrayBuffer.prototype, "byteLength");
-    }
+    captureLateBuiltins();
     installStreaming();
-    [process.argv, process.platform] = op_wasmcap_process_info();
-    performance.timeOrigin = Date.now() - op_wasmcap_now();
+    startProcess();
     // Kept by deno_core in Rust, not in the JS heap: not in the snapshot.
     op_set_format_exception_callback(formatUncaught);
     // Scripts get no back door to deno_core's ops. (deno_core reads Deno.core while it

@@ -4,11 +4,10 @@
 // smallest j and, for that j, the smallest i; or null when no pair exists. nums is
 // an Int32Array or an array of int32 numbers, target an int32; sums are exact.
 import { primordials } from "ext:core/mod.js";
-import { Guest, describe } from "ext:wasmcap_runtime/guest.js";
-import { typedArrayKind } from "ext:wasmcap_runtime/prelude.js";
+import { Guest } from "ext:wasmcap_runtime/guest.js";
+import { describe, describeValue, typedArrayKind } from "ext:wasmcap_runtime/util.js";
 
-const { ArrayIsArray, Int32Array, SafeMap, String, TypeError, TypedArrayPrototypeGetLength, Error, JSONStringify } =
-  primordials;
+const { ArrayIsArray, Int32Array, SafeMap, String, TypeError, TypedArrayPrototypeGetLength, Error } = primordials;
 
 let guest; // instantiated on first use, then reused: its arena is reset per call
 
@@ -46,7 +45,7 @@ export function twoSumJs(nums, target) {
 
 // The numbers, checked, as an Int32Array (nums itself if it is one).
 function int32s(nums, target) {
-  if (!isInt32(target)) throw new TypeError(`target must be an int32, got ${describeNumber(target)}`);
+  if (!isInt32(target)) throw new TypeError(`target must be an int32, got ${describeValue(target)}`);
   if (typedArrayKind(nums) === "Int32Array") return nums;
   if (!ArrayIsArray(nums)) {
     throw new TypeError(`nums must be an Int32Array or an array of int32 numbers, got ${describe(nums)}`);
@@ -56,7 +55,7 @@ function int32s(nums, target) {
   const values = new Int32Array(len);
   for (let i = 0; i < len; i++) {
     const n = nums[i];
-    if (!isInt32(n)) throw new TypeError(`nums[${i}] must be an int32, got ${describeNumber(n)}`);
+    if (!isInt32(n)) throw new TypeError(`nums[${i}] must be an int32, got ${describeValue(n)}`);
     values[i] = n;
   }
   return values;
@@ -64,11 +63,4 @@ function int32s(nums, target) {
 
 function isInt32(value) {
   return typeof value === "number" && (value | 0) === value;
-}
-
-function describeNumber(value) {
-  if (typeof value === "number") return String(value);
-  if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "string") return `string ${JSONStringify(value)}`;
-  return describe(value);
 }

@@ -246,6 +246,140 @@ memory untouched: true
     assert_eq!(out, expected);
 }
 
+/// A user's guest with the standard export names whose reset does not wipe (the host must),
+/// and an export that traps. `{PARAMS}` and `{SHARED}` make the ABI-breaking variants.
+const USER_GUEST: &str = r#"
+(module
+  (memory (export "memory") 1 1 {SHARED})
+  (global (export "__heap_base") i32 (i32.const 1024))
+  (global $next (mut i32) (i32.const 1024))
+  (func (export "bump_alloc") (param $size i32) {PARAMS} (result i32)
+    (local $ptr i32)
+    (local.set $ptr (i32.and (i32.add (global.get $next) (i32.const 15)) (i32.const -16)))
+    (global.set $next (i32.add (local.get $ptr) (local.get $size)))
+    (local.get $ptr))
+  (func (export "bump_reset") (global.set $next (i32.const 1024)))
+  (func (export "trap") unreachable))
+"#;
+
+fn user_guest(params: &str, shared: &str) -> Vec<u8> {
+    wat::parse_str(USER_GUEST.replace("{PARAMS}", params).replace("{SHARED}", shared)).unwrap()
+}
+
+#[test]
+fn a_users_module_gets_the_abi_check_and_the_host_wipe_whatever_door_it_comes_in_by() {
+    let data = json!({ "lazy": user_guest("", ""), "twoParams": user_guest("(param $x i32)", ""), "shared": user_guest("", "shared") });
+    let out = run_js(&data, r#"
+        const lazy = new Uint8Array(data.lazy);
+        const module = new WebAssembly.Module(lazy);
+        const secret = new Uint8Array(100).fill(0xab);
+        const clean = (g) => new Uint8Array(g.memory.buffer).every((b) => b === 0);
+        class Sneaky extends Guest {}
+        const doors = [
+            ["fromBytes", () => Guest.fromBytes(lazy)],
+            ["fromModule", () => Guest.fromModule(module)],
+            ["new Guest", () => new Guest(module)],
+            ["new Guest, a made-up origin", () => new Guest(module, {}, undefined, Object.freeze({ __proto__: null }))],
+            ["subclass", () => new Sneaky(module)],
+            ["load", () => Guest.load(lazy)],
+        ];
+        for (const [door, make] of doors) {
+            const g = make();
+            const sum = g.withArena(() => g.copyIn(secret));
+            const arena = clean(g);
+            g.copyIn(secret);
+            g.reset();
+            const reset = clean(g);
+            g.withBlock(64, (view) => view.fill(0xcd));
+            console.log(`${door}: withArena ${arena}, reset ${reset}, withBlock ${clean(g)}`);
+        }
+        for (const [name, bytes] of [["alloc(size, x)", data.twoParams], ["shared memory", data.shared]]) {
+            const m = new WebAssembly.Module(new Uint8Array(bytes));
+            for (const [door, make] of [["fromBytes", () => Guest.fromBytes(new Uint8Array(bytes))], ["fromModule", () => Guest.fromModule(m)], ["new Guest", () => new Guest(m)], ["load", () => Guest.load(m)]]) {
+                try { make(); console.log(`${door}, ${name}: accepted`); } catch (e) { console.log(`${door}, ${name}: ${e.name}: ${e.message}`); }
+            }
+        }
+    "#);
+    let mut expected = String::new();
+    for door in ["fromBytes", "fromModule", "new Guest", "new Guest, a made-up origin", "subclass", "load"] {
+        expected += &format!("{door}: withArena true, reset true, withBlock true\n");
+    }
+    for (name, why) in [
+        ("alloc(size, x)", "its alloc export takes 2 parameters, not 1 (size)"),
+        ("shared memory", "its memory is shared, which Guest does not support"),
+    ] {
+        for door in ["fromBytes", "fromModule", "new Guest", "load"] {
+            expected += &format!("{door}, {name}: TypeError: guest module does not follow the arena ABI: {why}\n");
+        }
+    }
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn the_host_wipe_of_a_users_guest_survives_a_script_that_replaces_fill_and_push() {
+    let out = run_js(&json!(user_guest("", "")), r#"
+        const g = Guest.fromBytes(new Uint8Array(data));
+        const secret = new Uint8Array(64).fill(0xab);
+        const TypedArray = Object.getPrototypeOf(Uint8Array.prototype);
+        const { fill } = TypedArray, { push } = Array.prototype;
+        TypedArray.fill = function () { return this; }; // zeroes nothing
+        Array.prototype.push = function () { return this.length; }; // records no block
+        try {
+            g.withArena(() => g.copyIn(secret));
+            g.withBlock(64, (view) => view.set(secret));
+        } finally {
+            TypedArray.fill = fill;
+            Array.prototype.push = push;
+        }
+        console.log(new Uint8Array(g.memory.buffer).every((b) => b === 0));
+    "#);
+    assert_eq!(out, "true\n");
+}
+
+#[test]
+fn with_block_resets_and_wipes_however_the_callback_ends() {
+    let wat = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/guest/testdata/lying_guest.wat")).unwrap();
+    let data = json!({ "user": user_guest("", ""), "lying": wat::parse_str(&wat).unwrap() });
+    let out = run_js(&data, r#"
+        const user = Guest.fromBytes(new Uint8Array(data.user));
+        const ours = mc.guest;
+        // The whole memory of the user's guest (it has no data); the arena of ours.
+        const clean = (g) => (g === ours ? g.view(g.heapBase, g.highWater() - g.heapBase) : new Uint8Array(g.memory.buffer)).every((b) => b === 0);
+        const cases = [
+            ["user guest", user, () => user.exports.trap()],
+            ["embedded guest", ours, () => ours.exports.crypto_blake2b_keyed(0xfffffff0, 64, 0, 0, 0, 0)],
+        ];
+        for (const [name, g, trap] of cases) {
+            const base = g.withBlock(48, (view, base) =>
+                `${view.length} ${view.byteOffset === base} ${view.every((b) => b === 0)}`);
+            console.log(name, "block:", base);
+            const first = g.withBlock(1, (view, base) => base);
+            for (const [how, fn] of [["throws", () => { throw new Error("thrown by the callback"); }], ["traps", trap]]) {
+                let seen;
+                try {
+                    g.withBlock(4096, (view, base) => { seen = base; view.fill(0xab); fn(); });
+                    console.log(name, how, "returned");
+                } catch (e) {
+                    console.log(name, how, `${e.name}: ${e.message}`, "wiped:", clean(g), "reset:", seen === first && g.withBlock(1, (v, b) => b) === first);
+                }
+            }
+            try { g.withBlock(16, "not a function"); } catch (e) { console.log(name, `${e.name}: ${e.message}`, g.withBlock(1, (v, b) => b) === first); }
+        }
+        const lying = Guest.fromBytes(new Uint8Array(data.lying));
+        let called = false;
+        try { lying.withBlock(32, () => { called = true; }); } catch (e) { console.log("lying guest:", `${e.name}: ${e.message}`, "called:", called); }
+    "#);
+    let mut expected = String::new();
+    for (name, trap) in [("user guest", "unreachable"), ("embedded guest", "memory access out of bounds")] {
+        expected += &format!("{name} block: 48 true true\n");
+        expected += &format!("{name} throws Error: thrown by the callback wiped: true reset: true\n");
+        expected += &format!("{name} traps RuntimeError: {trap} wiped: true reset: true\n");
+        expected += &format!("{name} TypeError: withBlock needs a function (view, base) => ..., got string true\n");
+    }
+    expected += "lying guest: RangeError: guest pointer 0xfffffff0 + 32 bytes is outside guest memory (65536 bytes) called: false\n";
+    assert_eq!(out, expected);
+}
+
 // --- Two Sum ---------------------------------------------------------------------------
 
 /// A seeded PRNG in JS, so that inputs are reproducible.

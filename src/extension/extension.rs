@@ -55,7 +55,7 @@ deno_core::extension!(
 /// the guests, the fs ops) from the prelude as plain ES imports: nothing a script can reach
 /// holds them. Scripts cannot import `ext:` modules (deno_core refuses); they reach the public
 /// ones by their `wasmcap:` names, below.
-static PRELUDE: [deno_core::ExtensionFileSource; 7] = [
+static PRELUDE: [deno_core::ExtensionFileSource; 16] = [
     deno_core::ExtensionFileSource::new(
         "ext:wasmcap_runtime/inspect.js",
         deno_core::ascii_str_include!("../../js/inspect.js"),
@@ -83,6 +83,42 @@ static PRELUDE: [deno_core::ExtensionFileSource; 7] = [
     deno_core::ExtensionFileSource::new(
         "ext:wasmcap_runtime/modules.js",
         deno_core::ascii_str_include!("../../js/modules.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/util.js",
+        deno_core::ascii_str_include!("../../js/util.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/console.js",
+        deno_core::ascii_str_include!("../../js/console.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/timers.js",
+        deno_core::ascii_str_include!("../../js/timers.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/process.js",
+        deno_core::ascii_str_include!("../../js/process.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/monocypher_checks.js",
+        deno_core::ascii_str_include!("../../js/monocypher_checks.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/monocypher_aead.js",
+        deno_core::ascii_str_include!("../../js/monocypher_aead.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/monocypher_hash.js",
+        deno_core::ascii_str_include!("../../js/monocypher_hash.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/monocypher_keys.js",
+        deno_core::ascii_str_include!("../../js/monocypher_keys.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/monocypher_stream.js",
+        deno_core::ascii_str_include!("../../js/monocypher_stream.js"),
     ),
 ];
 
