@@ -29,7 +29,9 @@ pub mod runtime;
 pub use deno_core;
 pub use ops::Output;
 pub use permissions::{Grant, Permissions};
-pub use runtime::{Options, Runtime, Script, Stopped, format_core_error, resident_bytes, set_max_guest_memory_mb};
+pub use runtime::{
+    Options, Runtime, Script, ScriptError, Stopped, format_core_error, resident_bytes, set_max_guest_memory_mb,
+};
 
 /// Runs `script` to completion on a fresh current-thread tokio runtime and returns its exit
 /// code. An uncaught exception is an `Err` whose text follows `error: ` when printed.

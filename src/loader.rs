@@ -15,7 +15,9 @@ use deno_core::{
     ModuleSourceCode, ModuleSpecifier, ModuleType, RequestedModuleType, ResolutionKind,
     resolve_import,
 };
-use deno_error::JsErrorBox;
+use deno_error::{JsErrorBox, JsErrorClass};
+
+use crate::runtime::{Blame, Sources};
 
 /// Names of the public `wasmcap:` modules, for help texts and the REPL. They live in the
 /// startup snapshot and deno_core builds them on import (see src/ops/mod.rs): this loader
@@ -33,6 +35,8 @@ pub struct WasmcapLoader {
     base: PathBuf,
     /// Modules outside the tree, and every JSON module, need this grant.
     read: crate::permissions::Grant,
+    /// Where module texts and failed imports are recorded, for the source line of an error.
+    sources: Sources,
 }
 
 impl WasmcapLoader {
@@ -42,7 +46,12 @@ impl WasmcapLoader {
             let real = given.canonicalize().unwrap_or_else(|_| given.clone());
             crate::permissions::Root { given, real }
         });
-        WasmcapLoader { tree, base, read }
+        WasmcapLoader { tree, base, read, sources: Sources::default() }
+    }
+
+    /// Records every module's text, and where each failed import was written, in `sources`.
+    pub fn recording_into(self, sources: Sources) -> Self {
+        WasmcapLoader { sources, ..self }
     }
 }
 
@@ -92,13 +101,8 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
-impl ModuleLoader for WasmcapLoader {
-    fn resolve(
-        &self,
-        specifier: &str,
-        referrer: &str,
-        _kind: ResolutionKind,
-    ) -> Result<ModuleSpecifier, JsErrorBox> {
+impl WasmcapLoader {
+    fn resolve_written(&self, specifier: &str, referrer: &str) -> Result<ModuleSpecifier, JsErrorBox> {
         // Code evaluated by the REPL has no referrer, `eval`'s is not a URL: resolve as if
         // from a file in the current directory.
         let repl_referrer;
@@ -135,6 +139,25 @@ impl ModuleLoader for WasmcapLoader {
         }
         Ok(resolved)
     }
+}
+
+impl ModuleLoader for WasmcapLoader {
+    fn resolve(
+        &self,
+        specifier: &str,
+        referrer: &str,
+        _kind: ResolutionKind,
+    ) -> Result<ModuleSpecifier, JsErrorBox> {
+        let resolved = self.resolve_written(specifier, referrer);
+        match &resolved {
+            Ok(url) => self.sources.wrote(referrer, url.as_str(), specifier),
+            Err(e) => {
+                let blame = Blame::Import { referrer: referrer.to_string(), specifier: specifier.to_string(), line: None };
+                self.sources.blame(&e.get_message(), blame);
+            }
+        }
+        resolved
+    }
 
     fn load(
         &self,
@@ -142,7 +165,27 @@ impl ModuleLoader for WasmcapLoader {
         maybe_referrer: Option<&ModuleLoadReferrer>,
         options: ModuleLoadOptions,
     ) -> ModuleLoadResponse {
-        ModuleLoadResponse::Sync(self.load_sync(specifier, maybe_referrer, &options))
+        let loaded = self.load_sync(specifier, maybe_referrer, &options);
+        // A parse error was blamed on its own position (`load_sync`); any other failure on the import.
+        if let Err(e) = &loaded {
+            let blame = match maybe_referrer {
+                _ if e.get_class() == "SyntaxError" => None,
+                Some(referrer) => Some(Blame::Import {
+                    referrer: referrer.specifier.to_string(),
+                    specifier: self.sources.written(referrer.specifier.as_str(), specifier.as_str()),
+                    line: usize::try_from(referrer.line_number).ok(),
+                }),
+                None => self.sources.importer_of(specifier.as_str()).map(|(referrer, specifier)| Blame::Import {
+                    referrer,
+                    specifier,
+                    line: None,
+                }),
+            };
+            if let Some(blame) = blame {
+                self.sources.blame(&e.get_message(), blame);
+            }
+        }
+        ModuleLoadResponse::Sync(loaded)
     }
 }
 
@@ -245,14 +288,20 @@ impl WasmcapLoader {
         })?;
         // Parsed by V8 as deno_core will: UTF-8, bad bytes replaced.
         let code = String::from_utf8(code).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let code: std::sync::Arc<str> = code.into();
+        self.sources.add(specifier.as_str(), code.clone());
         if !is_main {
             let (kind, what) = match module_type {
                 ModuleType::Json => (syntax_check::Kind::Json, "JSON"),
                 _ => (syntax_check::Kind::Module, "JavaScript"),
             };
-            if let Err(position) = syntax_check::check(code.clone(), kind) {
+            if let Err(position) = syntax_check::check(code.to_string(), kind) {
                 let at = position.map(|(line, column)| format!(" (line {line}, column {column})")).unwrap_or_default();
-                return Err(JsErrorBox::new("SyntaxError", format!("'{shown}'{from} is not valid {what}{at}")));
+                let message = format!("'{shown}'{from} is not valid {what}{at}");
+                if let Some((line, column)) = position {
+                    self.sources.blame(&message, Blame::At { url: specifier.to_string(), line, column });
+                }
+                return Err(JsErrorBox::new("SyntaxError", message));
             }
         }
         Ok(ModuleSource::new(module_type, ModuleSourceCode::String(code.into()), specifier, None))

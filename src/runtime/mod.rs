@@ -2,6 +2,9 @@
 
 mod errors;
 mod limits;
+mod source_line;
+mod sources;
+mod style;
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -15,7 +18,9 @@ use anyhow::{Context, anyhow};
 use deno_core::error::{CoreError, CoreErrorKind};
 use deno_core::{Extension, JsRuntime, ModuleSpecifier, PollEventLoopOptions, v8};
 
-pub use errors::{format_core_error, format_js_error};
+pub use errors::{ScriptError, format_core_error, format_js_error, report};
+pub use sources::{Blame, Sources};
+pub use style::{stderr_color, stdout_color, use_color};
 pub use limits::{Budget, GRACE, Stopped, resident_bytes};
 use errors::{not_in_promise, relative_stack_trace};
 use limits::{Armed, CountingAllocator, Guard, GuardPlan, StopSignal};
@@ -170,6 +175,8 @@ pub struct Runtime {
     /// The prelude's functions that only the host calls (js/prelude.js `start`): held here,
     /// never on anything a script can reach.
     host_hooks: v8::Global<v8::Object>,
+    /// Module sources and failed imports, for the source line an error shows.
+    sources: Sources,
 }
 
 impl Runtime {
@@ -199,8 +206,10 @@ impl Runtime {
         if let Some(bytes) = limit_bytes {
             create_params = create_params.heap_limits(0, bytes);
         }
+        let sources = Sources::default();
+        let loader = WasmcapLoader::new(tree, cwd.clone(), options.permissions.read).recording_into(sources.clone());
         let mut js = JsRuntime::new(deno_core::RuntimeOptions {
-            module_loader: Some(Rc::new(WasmcapLoader::new(tree, cwd.clone(), options.permissions.read))),
+            module_loader: Some(Rc::new(loader)),
             validate_import_attributes_cb: Some(Box::new(crate::loader::validate_import_attributes)),
             startup_snapshot: Some(SNAPSHOT),
             skip_op_registration,
@@ -239,6 +248,7 @@ impl Runtime {
             guard: None,
             work_heap: Box::new(WorkHeap { limit_mb: AtomicUsize::new(0), stopped: stopped_for_gc, isolate: isolate_for_gc }),
             host_hooks,
+            sources,
         };
         let data = std::ptr::from_ref::<WorkHeap>(&runtime.work_heap).cast_mut().cast();
         runtime.js.v8_isolate().add_gc_epilogue_callback(check_work_heap, data, v8::GCType::kGCTypeAll);
@@ -378,7 +388,7 @@ impl Runtime {
         match result {
             _ if process => Ok(self.exit_code()),
             Ok(()) => Ok(self.exit_code()),
-            Err(e) => Err(anyhow!(format_core_error(&e))),
+            Err(e) => Err(ScriptError::new(&e, &self.sources).into()),
         }
     }
 
@@ -387,6 +397,10 @@ impl Runtime {
             CoreErrorKind::Io(std::io::Error::other(format!("{} is not an absolute path", script.path().display())))
                 .into_box()
         })?;
+        // Code without a file is not loaded by the loader: keep its text for error lines here.
+        if let Script::Code { code, .. } = script {
+            self.sources.add(specifier.as_str(), code.as_str().into());
+        }
         let mut print_default_export = false;
         let id = match script {
             Script::Code { code, .. } if print_value => match self.eval_form(code, specifier.as_str()) {
@@ -400,6 +414,8 @@ impl Runtime {
                 }
                 EvalForm::Expression(wrapped) => {
                     print_default_export = true;
+                    // What V8 compiles, and so what its line numbers count.
+                    self.sources.add(specifier.as_str(), wrapped.as_str().into());
                     self.js.load_main_es_module_from_code(&specifier, wrapped).await?
                 }
                 EvalForm::Module => self.js.load_main_es_module_from_code(&specifier, code.clone()).await?,

@@ -1,0 +1,157 @@
+//! What error output needs to point at a line of source: the text of every module the runtime
+//! loaded, and where each failed import was written. V8 keeps module sources to itself, and
+//! deno_core reports a failed import without its position (a resolve failure) or with a byte
+//! column of the referrer's text, so the loader records both here (see `errors`).
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Shared by the module loader (which records) and the runtime (which reads, to print an
+/// error). Cheap to clone: one registry per runtime.
+#[derive(Clone, Default)]
+pub struct Sources(Rc<RefCell<Registry>>);
+
+#[derive(Default)]
+struct Registry {
+    /// Module URL to its source text (as given to V8: shared, not copied).
+    texts: HashMap<String, Arc<str>>,
+    /// The newest failures, by the message of the error each one raised.
+    blamed: VecDeque<(String, Blame)>,
+    /// (referrer URL, resolved URL) to the specifier as written: the loader is told only the
+    /// resolved URL of an import that failed to load.
+    written: HashMap<(String, String), String>,
+}
+
+/// Where an import failure is to be shown.
+#[derive(Clone, Debug)]
+pub enum Blame {
+    /// A position in a module (a parse error in an imported file): 1-based line, 1-based
+    /// column in UTF-16 units, as V8 counts.
+    At { url: String, line: usize, column: usize },
+    /// The specifier of an import in `referrer`; `line` is where deno_core said the import
+    /// is (its column counts bytes, so the specifier is found on that line), `None` when it
+    /// did not say (a resolve failure).
+    Import { referrer: String, specifier: String, line: Option<usize> },
+}
+
+/// A script that imports in a loop must not grow the registry without bound: only the newest
+/// failures are kept (an uncaught one is reported as soon as it happens).
+const MAX_BLAMED: usize = 32;
+/// Specifiers remembered as written (past this, a failed import shows no source line).
+const MAX_WRITTEN: usize = 10_000;
+
+impl Sources {
+    pub fn add(&self, url: &str, text: Arc<str>) {
+        self.0.borrow_mut().texts.insert(url.to_string(), text);
+    }
+
+    pub fn text(&self, url: &str) -> Option<Arc<str>> {
+        self.0.borrow().texts.get(url).cloned()
+    }
+
+    /// Records that `referrer` wrote `specifier` for the module at `resolved`.
+    pub fn wrote(&self, referrer: &str, resolved: &str, specifier: &str) {
+        let mut registry = self.0.borrow_mut();
+        if registry.written.len() < MAX_WRITTEN {
+            registry.written.insert((referrer.to_string(), resolved.to_string()), specifier.to_string());
+        }
+    }
+
+    /// The specifier `referrer` wrote for the module at `resolved` (the URL itself if unknown).
+    pub fn written(&self, referrer: &str, resolved: &str) -> String {
+        let registry = self.0.borrow();
+        let key = (referrer.to_string(), resolved.to_string());
+        registry.written.get(&key).cloned().unwrap_or_else(|| resolved.to_string())
+    }
+
+    /// A module that wrote an import of `resolved`, and the specifier it wrote (the first in
+    /// URL order, if several did): for a failed load deno_core names no referrer for (the
+    /// root of a dynamic import, an import from code without a file).
+    pub fn importer_of(&self, resolved: &str) -> Option<(String, String)> {
+        let registry = self.0.borrow();
+        let mut importers = registry.written.iter().filter(|((_, url), _)| url == resolved);
+        let first = importers.next().map(|((referrer, _), written)| (referrer, written));
+        let (referrer, written) = importers
+            .map(|((referrer, _), written)| (referrer, written))
+            .fold(first?, |best, other| if other.0 < best.0 { other } else { best });
+        Some((referrer.clone(), written.clone()))
+    }
+
+    /// Records that the error with `message` is to be shown at `blame`.
+    pub fn blame(&self, message: &str, blame: Blame) {
+        let mut registry = self.0.borrow_mut();
+        if registry.blamed.len() >= MAX_BLAMED {
+            registry.blamed.pop_front();
+        }
+        registry.blamed.push_back((message.to_string(), blame));
+    }
+
+    /// Where the error with `message` is to be shown: (module URL, line, column), 1-based, the
+    /// column in UTF-16 units. `None` if no failure with that message was recorded, or its
+    /// position cannot be found.
+    pub fn blamed(&self, message: &str) -> Option<(String, usize, Option<usize>)> {
+        let blame = {
+            let registry = self.0.borrow();
+            registry.blamed.iter().rev().find(|(said, _)| said == message).map(|(_, blame)| blame.clone())?
+        };
+        match blame {
+            Blame::At { url, line, column } => Some((url, line, Some(column))),
+            Blame::Import { referrer, specifier, line } => {
+                let text = self.text(&referrer)?;
+                let (line, column) = find_specifier(&text, &specifier, line)?;
+                Some((referrer, line, Some(column)))
+            }
+        }
+    }
+}
+
+/// The position (1-based line, 1-based UTF-16 column) of the quoted `specifier` in `text`: on
+/// line `near` if it is there, else its first quoted occurrence. The position is that of the
+/// opening quote, where V8 puts an import's position.
+fn find_specifier(text: &str, specifier: &str, near: Option<usize>) -> Option<(usize, usize)> {
+    let quoted = [format!("\"{specifier}\""), format!("'{specifier}'"), format!("`{specifier}`")];
+    let find_in = |line: &str| quoted.iter().filter_map(|q| line.find(q.as_str())).min();
+    if let Some(near) = near {
+        if let Some(line) = super::source_line::nth_line(text, near) {
+            if let Some(at) = find_in(line) {
+                return Some((near, utf16_len(&line[..at]) + 1));
+            }
+        }
+    }
+    super::source_line::lines(text)
+        .enumerate()
+        .find_map(|(index, line)| find_in(line).map(|at| (index + 1, utf16_len(&line[..at]) + 1)))
+}
+
+fn utf16_len(text: &str) -> usize {
+    text.chars().map(char::len_utf16).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_specifier_on_the_line_deno_core_named() {
+        let text = "// import './a.js'\nimport \"./b.js\";\nimport './a.js';\n";
+        assert_eq!(find_specifier(text, "./a.js", Some(3)), Some((3, 8)));
+        assert_eq!(find_specifier(text, "./a.js", None), Some((1, 11)));
+        assert_eq!(find_specifier(text, "./b.js", Some(1)), Some((2, 8)));
+        assert_eq!(find_specifier("const é = 1; import 'x';", "x", Some(1)), Some((1, 21)));
+        assert_eq!(find_specifier("import 'x';", "y", None), None);
+    }
+
+    #[test]
+    fn keeps_only_the_newest_failures() {
+        let sources = Sources::default();
+        sources.add("file:///a.js", Arc::from("import 'gone';"));
+        for i in 0..MAX_BLAMED + 5 {
+            let blame = Blame::Import { referrer: "file:///a.js".into(), specifier: "gone".into(), line: None };
+            sources.blame(&format!("failure {i}"), blame);
+        }
+        assert!(sources.blamed("failure 0").is_none());
+        assert_eq!(sources.blamed(&format!("failure {}", MAX_BLAMED + 4)), Some(("file:///a.js".into(), 1, Some(8))));
+    }
+}
