@@ -17,7 +17,7 @@ use deno_core::{
 };
 use deno_error::{JsErrorBox, JsErrorClass};
 
-use crate::runtime::{Blame, Sources};
+use crate::runtime::{ImportSite, Sources};
 
 /// Names of the public `wasmcap:` modules, for help texts and the REPL. They live in the
 /// startup snapshot and deno_core builds them on import (see src/ops/mod.rs): this loader
@@ -152,8 +152,8 @@ impl ModuleLoader for WasmcapLoader {
         match &resolved {
             Ok(url) => self.sources.wrote(referrer, url.as_str(), specifier),
             Err(e) => {
-                let blame = Blame::Import { referrer: referrer.to_string(), specifier: specifier.to_string(), line: None };
-                self.sources.blame(&e.get_message(), blame);
+                let site = ImportSite { referrer: referrer.to_string(), specifier: specifier.to_string(), line: None };
+                self.sources.blame(&e.get_message(), site);
             }
         }
         resolved
@@ -166,23 +166,23 @@ impl ModuleLoader for WasmcapLoader {
         options: ModuleLoadOptions,
     ) -> ModuleLoadResponse {
         let loaded = self.load_sync(specifier, maybe_referrer, &options);
-        // A parse error was blamed on its own position (`load_sync`); any other failure on the import.
+        // Every failure, a parse error too, is shown at the import (never by the text of the
+        // file that failed: see `syntax_check`).
         if let Err(e) = &loaded {
-            let blame = match maybe_referrer {
-                _ if e.get_class() == "SyntaxError" => None,
-                Some(referrer) => Some(Blame::Import {
+            let site = match maybe_referrer {
+                Some(referrer) => Some(ImportSite {
                     referrer: referrer.specifier.to_string(),
                     specifier: self.sources.written(referrer.specifier.as_str(), specifier.as_str()),
                     line: usize::try_from(referrer.line_number).ok(),
                 }),
-                None => self.sources.importer_of(specifier.as_str()).map(|(referrer, specifier)| Blame::Import {
+                None => self.sources.importer_of(specifier.as_str()).map(|(referrer, specifier)| ImportSite {
                     referrer,
                     specifier,
                     line: None,
                 }),
             };
-            if let Some(blame) = blame {
-                self.sources.blame(&e.get_message(), blame);
+            if let Some(site) = site {
+                self.sources.blame(&e.get_message(), site);
             }
         }
         ModuleLoadResponse::Sync(loaded)
@@ -289,7 +289,6 @@ impl WasmcapLoader {
         // Parsed by V8 as deno_core will: UTF-8, bad bytes replaced.
         let code = String::from_utf8(code).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         let code: std::sync::Arc<str> = code.into();
-        self.sources.add(specifier.as_str(), code.clone());
         if !is_main {
             let (kind, what) = match module_type {
                 ModuleType::Json => (syntax_check::Kind::Json, "JSON"),
@@ -297,12 +296,12 @@ impl WasmcapLoader {
             };
             if let Err(position) = syntax_check::check(code.to_string(), kind) {
                 let at = position.map(|(line, column)| format!(" (line {line}, column {column})")).unwrap_or_default();
-                let message = format!("'{shown}'{from} is not valid {what}{at}");
-                if let Some((line, column)) = position {
-                    self.sources.blame(&message, Blame::At { url: specifier.to_string(), line, column });
-                }
-                return Err(JsErrorBox::new("SyntaxError", message));
+                return Err(JsErrorBox::new("SyntaxError", format!("'{shown}'{from} is not valid {what}{at}")));
             }
+        }
+        // Only code that parses is kept for error lines: a file that does not is never shown.
+        if module_type == ModuleType::JavaScript {
+            self.sources.add(specifier.as_str(), code.clone());
         }
         Ok(ModuleSource::new(module_type, ModuleSourceCode::String(code.into()), specifier, None))
     }

@@ -33,14 +33,15 @@ pub struct ScriptError {
 
 impl ScriptError {
     /// Describes `error`, with the source line from `sources` where its position is known:
-    /// the first stack frame in the script's own code, or where a failed import was written
-    /// (or the parse error of an imported file is).
+    /// the first stack frame in the script's own code, or where a failed import was written.
+    /// (Never a line of a file that does not parse, other than the main script: see the
+    /// loader's `syntax_check`.)
     pub fn new(error: &CoreError, sources: &Sources) -> Self {
         match error.0.as_ref() {
             CoreErrorKind::Js(js_error) => {
                 let (headline, trail) = describe_js_error(js_error);
-                // A failed dynamic import: where it was written (or where the imported file
-                // does not parse), then the stack of the code that imported.
+                // A failed dynamic import: where it was written, then the stack of the code
+                // that imported.
                 if let Some(blamed) = js_error.message.as_deref().and_then(|message| sources.blamed(message)) {
                     return ScriptError::blamed(headline, blamed, sources, &trail);
                 }
@@ -58,7 +59,7 @@ impl ScriptError {
         }
     }
 
-    /// An error shown at a position the loader recorded, with `at` that position before `trail`.
+    /// An error shown at a failed import the loader recorded, with `at` it before `trail`.
     fn blamed(headline: String, (url, line, column): (String, usize, Option<usize>), sources: &Sources, trail: &str) -> Self {
         let shown = crate::loader::display_specifier(&url);
         let at = match column {

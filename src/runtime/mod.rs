@@ -19,7 +19,7 @@ use deno_core::error::{CoreError, CoreErrorKind};
 use deno_core::{Extension, JsRuntime, ModuleSpecifier, PollEventLoopOptions, v8};
 
 pub use errors::{ScriptError, format_core_error, format_js_error, report};
-pub use sources::{Blame, Sources};
+pub use sources::{ImportSite, Sources};
 pub use style::{stderr_color, stdout_color, use_color};
 pub use limits::{Budget, GRACE, Stopped, resident_bytes};
 use errors::{not_in_promise, relative_stack_trace};

@@ -18,22 +18,20 @@ struct Registry {
     /// Module URL to its source text (as given to V8: shared, not copied).
     texts: HashMap<String, Arc<str>>,
     /// The newest failures, by the message of the error each one raised.
-    blamed: VecDeque<(String, Blame)>,
+    blamed: VecDeque<(String, ImportSite)>,
     /// (referrer URL, resolved URL) to the specifier as written: the loader is told only the
     /// resolved URL of an import that failed to load.
     written: HashMap<(String, String), String>,
 }
 
-/// Where an import failure is to be shown.
+/// Where a failed import was written: the `specifier` in module `referrer`, on `line` if
+/// deno_core said (its column counts bytes, so the specifier is looked for on that line;
+/// `None` for a resolve failure, where it says nothing).
 #[derive(Clone, Debug)]
-pub enum Blame {
-    /// A position in a module (a parse error in an imported file): 1-based line, 1-based
-    /// column in UTF-16 units, as V8 counts.
-    At { url: String, line: usize, column: usize },
-    /// The specifier of an import in `referrer`; `line` is where deno_core said the import
-    /// is (its column counts bytes, so the specifier is found on that line), `None` when it
-    /// did not say (a resolve failure).
-    Import { referrer: String, specifier: String, line: Option<usize> },
+pub struct ImportSite {
+    pub referrer: String,
+    pub specifier: String,
+    pub line: Option<usize>,
 }
 
 /// A script that imports in a loop must not grow the registry without bound: only the newest
@@ -79,31 +77,26 @@ impl Sources {
         Some((referrer.clone(), written.clone()))
     }
 
-    /// Records that the error with `message` is to be shown at `blame`.
-    pub fn blame(&self, message: &str, blame: Blame) {
+    /// Records that the error with `message` is to be shown at `site`.
+    pub fn blame(&self, message: &str, site: ImportSite) {
         let mut registry = self.0.borrow_mut();
         if registry.blamed.len() >= MAX_BLAMED {
             registry.blamed.pop_front();
         }
-        registry.blamed.push_back((message.to_string(), blame));
+        registry.blamed.push_back((message.to_string(), site));
     }
 
-    /// Where the error with `message` is to be shown: (module URL, line, column), 1-based, the
-    /// column in UTF-16 units. `None` if no failure with that message was recorded, or its
-    /// position cannot be found.
+    /// Where the failed import that raised the error with `message` was written: (module URL,
+    /// line, column), 1-based, the column in UTF-16 units as V8 counts. `None` if no failure
+    /// with that message was recorded, or the specifier is not in the module's text.
     pub fn blamed(&self, message: &str) -> Option<(String, usize, Option<usize>)> {
-        let blame = {
+        let site = {
             let registry = self.0.borrow();
-            registry.blamed.iter().rev().find(|(said, _)| said == message).map(|(_, blame)| blame.clone())?
+            registry.blamed.iter().rev().find(|(said, _)| said == message).map(|(_, site)| site.clone())?
         };
-        match blame {
-            Blame::At { url, line, column } => Some((url, line, Some(column))),
-            Blame::Import { referrer, specifier, line } => {
-                let text = self.text(&referrer)?;
-                let (line, column) = find_specifier(&text, &specifier, line)?;
-                Some((referrer, line, Some(column)))
-            }
-        }
+        let text = self.text(&site.referrer)?;
+        let (line, column) = find_specifier(&text, &site.specifier, site.line)?;
+        Some((site.referrer, line, Some(column)))
     }
 }
 
@@ -148,8 +141,8 @@ mod tests {
         let sources = Sources::default();
         sources.add("file:///a.js", Arc::from("import 'gone';"));
         for i in 0..MAX_BLAMED + 5 {
-            let blame = Blame::Import { referrer: "file:///a.js".into(), specifier: "gone".into(), line: None };
-            sources.blame(&format!("failure {i}"), blame);
+            let site = ImportSite { referrer: "file:///a.js".into(), specifier: "gone".into(), line: None };
+            sources.blame(&format!("failure {i}"), site);
         }
         assert!(sources.blamed("failure 0").is_none());
         assert_eq!(sources.blamed(&format!("failure {}", MAX_BLAMED + 4)), Some(("file:///a.js".into(), 1, Some(8))));
