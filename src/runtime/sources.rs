@@ -101,21 +101,43 @@ impl Sources {
 }
 
 /// The position (1-based line, 1-based UTF-16 column) of the quoted `specifier` in `text`: on
-/// line `near` if it is there, else its first quoted occurrence. The position is that of the
-/// opening quote, where V8 puts an import's position.
+/// line `near` if it is there, else anywhere; an import of it (after `import`, `import(` or
+/// `from`) before any other string that spells it. The position is that of the opening quote.
 fn find_specifier(text: &str, specifier: &str, near: Option<usize>) -> Option<(usize, usize)> {
     let quoted = [format!("\"{specifier}\""), format!("'{specifier}'"), format!("`{specifier}`")];
-    let find_in = |line: &str| quoted.iter().filter_map(|q| line.find(q.as_str())).min();
+    // Byte offsets of the quoted specifier in `line`, imports first.
+    let find_in = |line: &str| {
+        let mut found: Vec<usize> =
+            quoted.iter().flat_map(|q| line.match_indices(q.as_str()).map(|(at, _)| at)).collect();
+        found.sort_by_key(|&at| (!is_import(&line[..at]), at));
+        found.first().copied()
+    };
+    let position = |number: usize, line: &str, at: usize| (number, utf16_len(&line[..at]) + 1);
     if let Some(near) = near {
         if let Some(line) = super::source_line::nth_line(text, near) {
             if let Some(at) = find_in(line) {
-                return Some((near, utf16_len(&line[..at]) + 1));
+                return Some(position(near, line, at));
             }
         }
     }
-    super::source_line::lines(text)
-        .enumerate()
-        .find_map(|(index, line)| find_in(line).map(|at| (index + 1, utf16_len(&line[..at]) + 1)))
+    let mut first = None;
+    for (index, line) in super::source_line::lines(text).enumerate() {
+        if let Some(at) = find_in(line) {
+            if is_import(&line[..at]) {
+                return Some(position(index + 1, line, at));
+            }
+            first = first.or(Some(position(index + 1, line, at)));
+        }
+    }
+    first
+}
+
+/// Whether `before` ends as an import does just before its specifier.
+fn is_import(before: &str) -> bool {
+    let before = before.trim_end();
+    ["import", "import(", "from"].iter().any(|keyword| {
+        before.strip_suffix(keyword).is_some_and(|rest| !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'))
+    })
 }
 
 fn utf16_len(text: &str) -> usize {
@@ -134,6 +156,11 @@ mod tests {
         assert_eq!(find_specifier(text, "./b.js", Some(1)), Some((2, 8)));
         assert_eq!(find_specifier("const é = 1; import 'x';", "x", Some(1)), Some((1, 21)));
         assert_eq!(find_specifier("import 'x';", "y", None), None);
+        // An import of it before a string that only spells it, on a line or in the file.
+        assert_eq!(find_specifier("log('./a.js'); await import( './a.js');", "./a.js", Some(1)), Some((1, 30)));
+        assert_eq!(find_specifier("log('./a.js');\nawait import('./a.js');", "./a.js", None), Some((2, 14)));
+        assert_eq!(find_specifier("const s = './a.js';\nimport(s);", "./a.js", None), Some((1, 11)));
+        assert_eq!(find_specifier("reimport './a.js'", "./a.js", None), Some((1, 10)));
     }
 
     #[test]

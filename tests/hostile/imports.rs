@@ -81,7 +81,10 @@ fn a_dotfile_or_data_file_is_not_code_and_its_text_never_shows() {
     s.write("main.js", "import './.env';");
     let run = run_bounded(s.path(), &["run", "main.js"], "", LIMIT);
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr, "error: cannot import '.env' (imported from main.js): only .js and .mjs files are JavaScript modules\n");
+    assert_eq!(
+        run.stderr,
+        "error: cannot import '.env' (imported from main.js): only .js and .mjs files are JavaScript modules\n    import './.env';\n           ^\n    at main.js:1:8\n"
+    );
 }
 
 #[test]
@@ -96,7 +99,10 @@ fn a_fifo_in_the_tree_does_not_hang_import() {
     s.write("main.js", "import './pipe.js';");
     let run = run_bounded(s.path(), &["run", "--timeout", "5", "main.js"], "", LIMIT);
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr, "error: cannot import 'pipe.js' (imported from main.js): it is not a regular file (a FIFO, device or socket)\n");
+    assert_eq!(
+        run.stderr,
+        "error: cannot import 'pipe.js' (imported from main.js): it is not a regular file (a FIFO, device or socket)\n    import './pipe.js';\n           ^\n    at main.js:1:8\n"
+    );
 }
 
 #[test]
