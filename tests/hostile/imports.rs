@@ -300,7 +300,11 @@ fn a_parse_error_in_an_imported_file_names_a_position_not_a_token() {
     s.write("main.js", "import './bad.js';");
     let run = run_bounded(s.path(), &["run", "main.js"], "", LIMIT);
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr, "error: 'bad.js' (imported from main.js) is not valid JavaScript (line 2, column 13)\n");
+    // The line shown is the import's, never the bad file's.
+    assert_eq!(
+        run.stderr,
+        "error: 'bad.js' (imported from main.js) is not valid JavaScript (line 2, column 13)\n    import './bad.js';\n           ^\n    at main.js:1:8\n"
+    );
     // The main script is the user's own: V8's own message, which helps them, is kept.
     s.write("main.js", "const x = 1 OWN_TOKEN;");
     let run = run_bounded(s.path(), &["run", "main.js"], "", LIMIT);
