@@ -62,6 +62,8 @@ pub(super) struct Session {
     pub(super) context_id: u64,
     /// The remote object id of the hook object from `HOOKS_JS`.
     hooks: String,
+    /// Results are printed in colour (an interactive REPL on a colour terminal).
+    colors: bool,
 }
 
 impl Session {
@@ -97,7 +99,8 @@ impl Session {
             .as_str()
             .ok_or_else(|| anyhow!("the REPL's setup script returned no object"))?
             .to_string();
-        let mut session = Session { inspector, runtime, context_id, hooks };
+        let colors = settings.interactive && crate::runtime::stdout_color();
+        let mut session = Session { inspector, runtime, context_id, hooks, colors };
 
         let id = session.inspector.post(
             "Runtime.callFunctionOn",
@@ -203,9 +206,9 @@ impl Session {
         let response = self.inspector.call(
             "Runtime.callFunctionOn",
             json!({
-                "functionDeclaration": "function (value, thrown) { return this.record(value, thrown); }",
+                "functionDeclaration": "function (value, thrown, colors) { return this.record(value, thrown, colors); }",
                 "objectId": self.hooks,
-                "arguments": [call_argument(object), { "value": thrown }],
+                "arguments": [call_argument(object), { "value": thrown }, { "value": self.colors }],
                 "returnByValue": true,
                 "silent": true,
             }),
