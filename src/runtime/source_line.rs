@@ -91,28 +91,31 @@ pub fn snippet(line: &str, column: Option<usize>) -> Snippet {
 }
 
 /// The characters `[first, last)` to show: all if they fit in `MAX_WIDTH`, else a window
-/// around `target` (a little more after it than before: code reads on to the right).
+/// around `target` (a little more after it than before: code reads on to the right). A
+/// character of no width (a combining mark) counts as one: a line of a million of them is
+/// cut too.
 fn window(shown: &[Shown], target: usize) -> (usize, usize) {
-    let total: usize = shown.iter().map(|s| s.width).sum();
+    let room = |s: &Shown| s.width.max(1);
+    let total: usize = shown.iter().map(room).sum();
     if total <= MAX_WIDTH {
         return (0, shown.len());
     }
     let budget = MAX_WIDTH - 2 * CUT.len();
     let (mut first, mut used) = (target.min(shown.len()), 0);
-    while first > 0 && used + shown[first - 1].width <= budget / 3 {
+    while first > 0 && used + room(&shown[first - 1]) <= budget / 3 {
         first -= 1;
-        used += shown[first].width;
+        used += room(&shown[first]);
     }
     let mut last = first;
     used = 0;
-    while last < shown.len() && used + shown[last].width <= budget {
-        used += shown[last].width;
+    while last < shown.len() && used + room(&shown[last]) <= budget {
+        used += room(&shown[last]);
         last += 1;
     }
     // Near the end of the line, use the room left over before the target.
-    while first > 0 && used + shown[first - 1].width <= budget {
+    while first > 0 && used + room(&shown[first - 1]) <= budget {
         first -= 1;
-        used += shown[first].width;
+        used += room(&shown[first]);
     }
     (first, last)
 }
@@ -188,5 +191,10 @@ mod tests {
         assert_eq!(end.caret, Some(end.text.len() - 1));
         let past = snippet(&line, Some(9_000_000));
         assert_eq!(past.caret, Some(past.text.len()));
+        // Characters of no width are cut as well; wide ones count twice.
+        let marks = format!("e{}", "\u{301}".repeat(1_000_000));
+        assert!(snippet(&marks, Some(1)).text.chars().count() <= MAX_WIDTH);
+        let wide = snippet(&"漢".repeat(1000), Some(1001));
+        assert!(wide.text.chars().count() <= MAX_WIDTH / 2 + 2 * CUT.len(), "{}", wide.text);
     }
 }
