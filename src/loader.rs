@@ -73,12 +73,15 @@ pub fn validate_import_attributes(
         (other, _) => Some(format!("import attribute \"{other}\" is not supported (only type: \"json\")")),
     });
     if let Some(problem) = problem {
-        let message = format!(
-            "{problem}: '{}' imported from {}{}",
-            context.specifier,
-            display_specifier(&context.referrer),
-            context.format_location()
-        );
+        let message =
+            format!("{problem}: '{}' imported from {}", context.specifier, display_specifier(&context.referrer));
+        // The exception has no stack frame: the error output shows the import (see `Sources`).
+        let state = deno_core::JsRuntime::op_state_from(scope);
+        if let Some(sources) = state.try_borrow().ok().and_then(|state| state.try_borrow::<Sources>().cloned()) {
+            let line = context.line_number.and_then(|line| usize::try_from(line).ok());
+            let site = ImportSite { referrer: context.referrer.clone(), specifier: context.specifier.clone(), line };
+            sources.blame(&message, site);
+        }
         let message = deno_core::v8::String::new(scope, &message).unwrap_or_else(|| deno_core::v8::String::empty(scope));
         let exception = deno_core::v8::Exception::type_error(scope, message);
         scope.throw_exception(exception);

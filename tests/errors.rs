@@ -151,6 +151,13 @@ fn a_failed_import_points_at_its_specifier() {
     let lines: Vec<&str> = stderr.lines().collect();
     assert!(lines[0].starts_with("error: cannot import "), "{stderr}");
     assert_eq!(&lines[1..], ["    import { b } from '../../outside.js';", "                      ^", "    at lib/a.js:2:21"]);
+    // An import attribute refused while the module compiles (V8 gives that error no frame).
+    s.write("main.js", "const z = 1;\nimport data from './data.json' with { type: 'text' };\n");
+    let (_, stderr) = run_with_env(s.path(), &[]);
+    assert_eq!(
+        stderr,
+        "error: Uncaught TypeError: import type \"text\" is not supported (only \"json\"): './data.json' imported from main.js\n    import data from './data.json' with { type: 'text' };\n                     ^\n    at main.js:2:18\n"
+    );
 }
 
 #[test]

@@ -223,6 +223,8 @@ impl Runtime {
         let cwd_url = ModuleSpecifier::from_directory_path(&cwd)
             .map_err(|_| anyhow!("the current directory {} is not a valid path", cwd.display()))?;
         js.op_state().borrow_mut().put(deno_core::error::InitialCwd(cwd_url.into()));
+        // For failures the loader's callbacks see without the loader (import attributes).
+        js.op_state().borrow_mut().put(sources.clone());
         js.v8_isolate().set_prepare_stack_trace_callback(relative_stack_trace);
         // The prelude's per-process part (argv, clocks, hiding deno_core): see js/prelude.js.
         // It hands back the functions the host calls.
