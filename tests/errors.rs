@@ -192,3 +192,27 @@ fn eval_and_stdin_errors_show_their_line() {
         "error: Uncaught RangeError: piped\n    throw new RangeError('piped');\n          ^\n    at $stdin.js:2:9\n"
     );
 }
+
+/// On a real terminal (no FORCE_COLOR) the error is coloured; `TERM=dumb` and NO_COLOR keep it
+/// plain there too.
+#[cfg(unix)]
+#[test]
+fn a_terminal_gets_colour_unless_dumb_or_no_color() {
+    let s = Scratch::new();
+    s.write("main.js", BOOM);
+    let on_terminal = |env: &[(&str, &str)]| {
+        let mut command = Command::new(WASMCAP);
+        command.args(["run", "main.js"]).current_dir(s.path()).env_remove("NO_COLOR").env_remove("FORCE_COLOR");
+        command.env("TERM", "xterm").envs(env.iter().copied());
+        let options = rexpect::session::Options::new().timeout_ms(Some(20_000)).strip_ansi_escape_codes(false);
+        let mut session = rexpect::session::spawn_with_options(command, options).expect("spawn on a pty");
+        // A pty turns "\n" into "\r\n".
+        session.exp_eof().expect("the run ends").replace("\r\n", "\n")
+    };
+    assert_eq!(
+        on_terminal(&[]),
+        "\x1b[1;31merror\x1b[0m: Uncaught Error: boom\n    \x1b[2mthrow new Error(\"boom\");\x1b[22m\n          \x1b[31m^\x1b[39m\n    at f (main.js:2:9)\n    at main.js:4:1\n"
+    );
+    assert_eq!(on_terminal(&[("TERM", "dumb")]), BOOM_PLAIN);
+    assert_eq!(on_terminal(&[("NO_COLOR", "1")]), BOOM_PLAIN);
+}
