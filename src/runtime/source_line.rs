@@ -61,9 +61,27 @@ pub fn snippet(line: &str, column: Option<usize>) -> Snippet {
     let trimmed_start = line.trim_start_matches([' ', '\t']);
     let skipped: usize = line[..line.len() - trimmed_start.len()].chars().map(char::len_utf16).sum();
     let body = trimmed_start.trim_end();
+    // Only the characters that could be shown are looked at (each takes at least one column),
+    // so a 64 MiB line costs what a short one does.
+    let at = match column {
+        Some(column) => {
+            let mut offset = skipped;
+            body.char_indices().find(|&(_, c)| {
+                let reached = offset + 1 >= column;
+                offset += c.len_utf16();
+                reached
+            })
+        }
+        None => None,
+    }
+    .map_or(if column.is_some() { body.len() } else { 0 }, |(at, _)| at);
+    let from = body[..at].char_indices().rev().nth(MAX_WIDTH - 1).map_or(0, |(i, _)| i);
+    let to = body[at..].char_indices().nth(MAX_WIDTH + 1).map_or(body.len(), |(i, _)| at + i);
+    let part = &body[from..to];
     let mut shown = Vec::new();
-    let (mut offset, mut width) = (skipped, 0);
-    for c in body.chars() {
+    let mut offset = skipped + body[..from].chars().map(char::len_utf16).sum::<usize>();
+    let mut width = 0;
+    for c in part.chars() {
         let text = escape(c, width);
         let w = if c == '\t' { text.len() } else { text.chars().map(|c| c.width().unwrap_or(0)).sum() };
         shown.push(Shown { text, width: w, offset });
@@ -72,9 +90,10 @@ pub fn snippet(line: &str, column: Option<usize>) -> Snippet {
     }
     // The first character at or after the column; all of them before it: the end.
     let target = column.map(|c| shown.iter().position(|s| s.offset + 1 >= c).unwrap_or(shown.len()));
-    let (first, last) = window(&shown, target.unwrap_or(0));
+    let cut = (from > 0, to < body.len());
+    let (first, last) = window(&shown, target.unwrap_or(0), cut.0 || cut.1);
     let mut text = String::new();
-    if first > 0 {
+    if first > 0 || cut.0 {
         text.push_str(CUT);
     }
     let mut caret = target.map(|_| text.len());
@@ -84,20 +103,21 @@ pub fn snippet(line: &str, column: Option<usize>) -> Snippet {
         }
         text.push_str(&s.text);
     }
-    if last < shown.len() {
+    if last < shown.len() || cut.1 {
         text.push_str(CUT);
     }
     Snippet { text, caret }
 }
 
 /// The characters `[first, last)` to show: all if they fit in `MAX_WIDTH`, else a window
-/// around `target` (a little more after it than before: code reads on to the right). A
+/// around `target` (a little more after it than before: code reads on to the right; `cut`:
+/// the line goes on past `shown`, which must be cut too). A
 /// character of no width (a combining mark) counts as one: a line of a million of them is
 /// cut too.
-fn window(shown: &[Shown], target: usize) -> (usize, usize) {
+fn window(shown: &[Shown], target: usize, cut: bool) -> (usize, usize) {
     let room = |s: &Shown| s.width.max(1);
     let total: usize = shown.iter().map(room).sum();
-    if total <= MAX_WIDTH {
+    if total <= MAX_WIDTH && !cut {
         return (0, shown.len());
     }
     let budget = MAX_WIDTH - 2 * CUT.len();
