@@ -1,5 +1,6 @@
 // Port of Node.js 20 `util.inspect` / `util.format` (lib/internal/util/inspect.js)
-// in plain JavaScript: no imports, no Node/Deno APIs, no colors.
+// in plain JavaScript: no imports, no Node/Deno APIs. Colors (`colors: true`) as Node's, for
+// the REPL on a terminal.
 // Engine-level details (promise state, proxies, iterator previews) come from
 // optional hooks installed with setInspectHooks(); without them we do our best.
 //
@@ -231,6 +232,32 @@ function stylizeNoColor(str) {
   return str;
 }
 
+// ANSI SGR codes [on, off] and which one each kind of value gets, as Node's inspect.colors and
+// inspect.styles.
+const colors = {
+  __proto__: null,
+  bold: [1, 22], italic: [3, 23], underline: [4, 24], inverse: [7, 27],
+  black: [30, 39], red: [31, 39], green: [32, 39], yellow: [33, 39], blue: [34, 39],
+  magenta: [35, 39], cyan: [36, 39], white: [37, 39], gray: [90, 39], grey: [90, 39],
+};
+const styles = {
+  __proto__: null,
+  special: 'cyan', number: 'yellow', bigint: 'yellow', boolean: 'yellow', undefined: 'grey',
+  null: 'bold', string: 'green', symbol: 'green', date: 'magenta', regexp: 'red', module: 'underline',
+};
+
+function stylizeWithColor(str, styleType) {
+  const style = styles[styleType];
+  const color = style === undefined ? undefined : colors[style];
+  return color === undefined ? str : `\u001b[${color[0]}m${str}\u001b[${color[1]}m`;
+}
+
+// The SGR sequences stylizeWithColor makes: they take no room on a terminal.
+const colorRegExp = /\u001b\[\d\d?m/g;
+function removeColors(str) {
+  return str.replace(colorRegExp, '');
+}
+
 function getUserOptions(ctx, isCrossContext) {
   const ret = {
     stylize: ctx.stylize,
@@ -286,14 +313,14 @@ export function inspect(value, opts) {
       }
     }
   }
-  // Colors are not supported: always print plain text.
-  ctx.colors = false;
-  ctx.stylize = stylizeNoColor;
+  ctx.stylize = ctx.colors ? stylizeWithColor : stylizeNoColor;
   if (ctx.maxArrayLength === null) ctx.maxArrayLength = Infinity;
   if (ctx.maxStringLength === null) ctx.maxStringLength = Infinity;
   return formatValue(ctx, value, 0);
 }
 inspect.custom = customInspectSymbol;
+inspect.colors = colors;
+inspect.styles = styles;
 Object.defineProperty(inspect, 'defaultOptions', {
   get() { return inspectDefaultOptions; },
   set(options) {
@@ -381,8 +408,9 @@ function isFullWidthCodePoint(code) {
     (code >= 0x20000 && code <= 0x3fffd));
 }
 
-// Number of terminal columns needed for `str` (no ANSI stripping: no colors).
-function getStringWidth(str) {
+// Number of terminal columns needed for `str` (without the colors if `colored`).
+function getStringWidth(str, colored = false) {
+  if (colored) str = removeColors(str);
   let width = 0;
   for (let i = 0; i < str.length; i++) {
     const code = str.charCodeAt(i);
@@ -528,7 +556,7 @@ function formatValue(ctx, value, recurseTimes, typedArray) {
   if (typeof value !== 'object' && typeof value !== 'function') {
     return formatPrimitive(ctx.stylize, value, ctx);
   }
-  if (value === null) return 'null';
+  if (value === null) return ctx.stylize('null', 'null');
 
   const context = value;
   const proxy = getProxyDetails(value, !!ctx.showProxy);
@@ -564,7 +592,7 @@ function formatValue(ctx, value, recurseTimes, typedArray) {
         ctx.circular.set(value, index);
       }
     }
-    return `[Circular *${index}]`;
+    return ctx.stylize(`[Circular *${index}]`, 'special');
   }
   return formatRaw(ctx, value, recurseTimes, typedArray);
 }
@@ -638,7 +666,7 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
     braces = ['{', '}'];
     if (typeof value === 'function') {
       base = getFunctionBase(value, constructor, tag);
-      if (keys.length === 0 && protoProps === undefined) return base;
+      if (keys.length === 0 && protoProps === undefined) return ctx.stylize(base, 'special');
     } else if (constructor === 'Object') {
       if (isArgumentsObject(value)) {
         braces[0] = '[Arguments] {';
@@ -652,14 +680,14 @@ function formatRaw(ctx, value, recurseTimes, typedArray) {
       if (prefix !== 'RegExp ') base = `${prefix}${base}`;
       if ((keys.length === 0 && protoProps === undefined) ||
           (recurseTimes > ctx.depth && ctx.depth !== null)) {
-        return base;
+        return ctx.stylize(base, 'regexp');
       }
     } else if (isDate(value)) {
       base = Number.isNaN(Date.prototype.getTime.call(value)) ?
         Date.prototype.toString.call(value) : Date.prototype.toISOString.call(value);
       const prefix = getPrefix(constructor, tag, 'Date');
       if (prefix !== 'Date ') base = `${prefix}${base}`;
-      if (keys.length === 0 && protoProps === undefined) return base;
+      if (keys.length === 0 && protoProps === undefined) return ctx.stylize(base, 'date');
     } else if (isError(value)) {
       base = formatError(value, constructor, tag, ctx, keys);
       if (keys.length === 0 && protoProps === undefined) return base;
@@ -1213,7 +1241,7 @@ function formatProperty(ctx, value, recurseTimes, key, type, desc, original = va
     const diff = (ctx.compact !== true || type !== kObjectType) ? 2 : 3;
     ctx.indentationLvl += diff;
     str = formatValue(ctx, desc.value, recurseTimes);
-    if (diff === 3 && ctx.breakLength < getStringWidth(str)) {
+    if (diff === 3 && ctx.breakLength < getStringWidth(str, ctx.colors)) {
       extra = `\n${' '.repeat(ctx.indentationLvl)}`;
     }
     ctx.indentationLvl -= diff;
@@ -1237,12 +1265,12 @@ function formatProperty(ctx, value, recurseTimes, key, type, desc, original = va
         str = `[${label}: <Inspection threw (${err.message})>]`;
       }
     } else {
-      str = `[${label}]`;
+      str = ctx.stylize(`[${label}]`, 'special');
     }
   } else if (desc.set !== undefined) {
-    str = '[Setter]';
+    str = ctx.stylize('[Setter]', 'special');
   } else {
-    str = 'undefined';
+    str = ctx.stylize('undefined', 'undefined');
   }
   if (type === kArrayType) return str;
   if (typeof key === 'symbol') {
@@ -1271,7 +1299,7 @@ function groupArrayElements(ctx, output, value) {
   const separatorSpace = 2; // ", "
   const dataLen = new Array(outputLength);
   for (; i < outputLength; i++) {
-    const len = getStringWidth(output[i]);
+    const len = getStringWidth(output[i], ctx.colors);
     dataLen[i] = len;
     totalLength += len + separatorSpace;
     if (maxLength < len) maxLength = len;
@@ -1335,7 +1363,7 @@ function isBelowBreakLength(ctx, output, start, base) {
   let totalLength = output.length + start;
   if (totalLength + output.length > ctx.breakLength) return false;
   for (let i = 0; i < output.length; i++) {
-    totalLength += output[i].length;
+    totalLength += ctx.colors ? removeColors(output[i]).length : output[i].length;
     if (totalLength > ctx.breakLength) return false;
   }
   // Do not line up properties on the same line if `base` contains line breaks.

@@ -39,11 +39,12 @@
   ];
 
   const hooks = {
-    // Remembers an evaluation's value (or thrown error) and returns it inspected for printing.
-    record(value, thrown) {
+    // Remembers an evaluation's value (or thrown error) and returns it inspected for printing;
+    // a value in colour when `colors` (a terminal, as Node's REPL).
+    record(value, thrown, colors) {
       if (!thrown) {
         lastValue = value;
-        return inspect(value);
+        return inspect(value, { colors: colors === true });
       }
       lastError = value;
       const text = inspect(value);

@@ -31,7 +31,9 @@ pub use wasmcap_extension as extension;
 pub use wasmcap_extension::Output;
 pub use wasmcap_extension::permissions;
 pub use permissions::{Grant, Permissions};
-pub use runtime::{Options, Runtime, Script, Stopped, format_core_error, resident_bytes, set_max_guest_memory_mb};
+pub use runtime::{
+    Options, Runtime, Script, ScriptError, Stopped, format_core_error, resident_bytes, set_max_guest_memory_mb,
+};
 
 /// Runs `options.script` to completion on a fresh current-thread tokio runtime and returns
 /// its exit code. An uncaught exception is an `Err` whose text follows `error: ` when printed.

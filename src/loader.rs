@@ -15,7 +15,9 @@ use deno_core::{
     ModuleSourceCode, ModuleSpecifier, ModuleType, RequestedModuleType, ResolutionKind,
     resolve_import,
 };
-use deno_error::JsErrorBox;
+use deno_error::{JsErrorBox, JsErrorClass};
+
+use crate::runtime::{ImportSite, Sources};
 
 /// Names of the public `wasmcap:` modules, for help texts and the REPL. They live in the
 /// startup snapshot and deno_core builds them on import (see src/extension/extension.rs):
@@ -35,6 +37,8 @@ pub struct WasmcapLoader {
     unnamed_referrer: ModuleSpecifier,
     /// Modules outside the tree, and every JSON module, need this grant.
     read: crate::permissions::Grant,
+    /// Where module texts and failed imports are recorded, for the source line of an error.
+    sources: Sources,
 }
 
 impl WasmcapLoader {
@@ -49,7 +53,12 @@ impl WasmcapLoader {
             let real = given.canonicalize().unwrap_or_else(|_| given.clone());
             crate::permissions::Root { given, real }
         });
-        WasmcapLoader { tree, base, unnamed_referrer, read }
+        WasmcapLoader { tree, base, unnamed_referrer, read, sources: Sources::default() }
+    }
+
+    /// Records every module's text, and where each failed import was written, in `sources`.
+    pub fn recording_into(self, sources: Sources) -> Self {
+        WasmcapLoader { sources, ..self }
     }
 }
 
@@ -71,12 +80,15 @@ pub fn validate_import_attributes(
         (other, _) => Some(format!("import attribute \"{other}\" is not supported (only type: \"json\")")),
     });
     if let Some(problem) = problem {
-        let message = format!(
-            "{problem}: '{}' imported from {}{}",
-            context.specifier,
-            display_specifier(&context.referrer),
-            context.format_location()
-        );
+        let message =
+            format!("{problem}: '{}' imported from {}", context.specifier, display_specifier(&context.referrer));
+        // The exception has no stack frame: the error output shows the import (see `Sources`).
+        let state = deno_core::JsRuntime::op_state_from(scope);
+        if let Some(sources) = state.try_borrow().ok().and_then(|state| state.try_borrow::<Sources>().cloned()) {
+            let line = context.line_number.and_then(|line| usize::try_from(line).ok());
+            let site = ImportSite { referrer: context.referrer.clone(), specifier: context.specifier.clone(), line };
+            sources.blame(&message, site);
+        }
         let message = deno_core::v8::String::new(scope, &message).unwrap_or_else(|| deno_core::v8::String::empty(scope));
         let exception = deno_core::v8::Exception::type_error(scope, message);
         scope.throw_exception(exception);
@@ -99,13 +111,8 @@ pub fn display_path(path: &Path) -> String {
     }
 }
 
-impl ModuleLoader for WasmcapLoader {
-    fn resolve(
-        &self,
-        specifier: &str,
-        referrer: &str,
-        _kind: ResolutionKind,
-    ) -> Result<ModuleSpecifier, JsErrorBox> {
+impl WasmcapLoader {
+    fn resolve_written(&self, specifier: &str, referrer: &str) -> Result<ModuleSpecifier, JsErrorBox> {
         // Code evaluated by the REPL has no referrer (or one that is not a URL).
         let referrer = match ModuleSpecifier::parse(referrer) {
             Ok(_) => referrer,
@@ -136,6 +143,25 @@ impl ModuleLoader for WasmcapLoader {
         }
         Ok(resolved)
     }
+}
+
+impl ModuleLoader for WasmcapLoader {
+    fn resolve(
+        &self,
+        specifier: &str,
+        referrer: &str,
+        _kind: ResolutionKind,
+    ) -> Result<ModuleSpecifier, JsErrorBox> {
+        let resolved = self.resolve_written(specifier, referrer);
+        match &resolved {
+            Ok(url) => self.sources.wrote(referrer, url.as_str(), specifier),
+            Err(e) => {
+                let site = ImportSite { referrer: referrer.to_string(), specifier: specifier.to_string(), line: None };
+                self.sources.blame(&e.get_message(), site);
+            }
+        }
+        resolved
+    }
 
     fn load(
         &self,
@@ -143,7 +169,27 @@ impl ModuleLoader for WasmcapLoader {
         maybe_referrer: Option<&ModuleLoadReferrer>,
         options: ModuleLoadOptions,
     ) -> ModuleLoadResponse {
-        ModuleLoadResponse::Sync(self.load_sync(specifier, maybe_referrer, &options))
+        let loaded = self.load_sync(specifier, maybe_referrer, &options);
+        // Every failure, a parse error too, is shown at the import (never by the text of the
+        // file that failed: see `syntax_check`).
+        if let Err(e) = &loaded {
+            let site = match maybe_referrer {
+                Some(referrer) => Some(ImportSite {
+                    referrer: referrer.specifier.to_string(),
+                    specifier: self.sources.written(referrer.specifier.as_str(), specifier.as_str()),
+                    line: usize::try_from(referrer.line_number).ok(),
+                }),
+                None => self.sources.importer_of(specifier.as_str()).map(|(referrer, specifier)| ImportSite {
+                    referrer,
+                    specifier,
+                    line: None,
+                }),
+            };
+            if let Some(site) = site {
+                self.sources.blame(&e.get_message(), site);
+            }
+        }
+        ModuleLoadResponse::Sync(loaded)
     }
 }
 
@@ -246,15 +292,20 @@ impl WasmcapLoader {
         })?;
         // Parsed by V8 as deno_core will: UTF-8, bad bytes replaced.
         let code = String::from_utf8(code).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let code: std::sync::Arc<str> = code.into();
         if !is_main {
             let (kind, what) = match module_type {
                 ModuleType::Json => (syntax_check::Kind::Json, "JSON"),
                 _ => (syntax_check::Kind::Module, "JavaScript"),
             };
-            if let Err(position) = syntax_check::check(code.clone(), kind) {
+            if let Err(position) = syntax_check::check(code.to_string(), kind) {
                 let at = position.map(|(line, column)| format!(" (line {line}, column {column})")).unwrap_or_default();
                 return Err(JsErrorBox::new("SyntaxError", format!("'{shown}'{from} is not valid {what}{at}")));
             }
+        }
+        // Only code that parses is kept for error lines: a file that does not is never shown.
+        if module_type == ModuleType::JavaScript {
+            self.sources.add(specifier.as_str(), code.clone());
         }
         Ok(ModuleSource::new(module_type, ModuleSourceCode::String(code.into()), specifier, None))
     }

@@ -178,7 +178,7 @@ fn main() -> ExitCode {
         // status can hold.
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: {e:#}");
+            let _ = writeln!(std::io::stderr(), "{}", wasmcap::runtime::report(&e, wasmcap::runtime::stderr_color()));
             ExitCode::from(e.downcast_ref::<wasmcap::Stopped>().map_or(1, |s| s.exit_code() as u8))
         }
     }

@@ -253,7 +253,10 @@ fn uncaught_exception_prints_error_and_stack_and_exits_one() {
     let run = s.script("function fail() {\n  throw new TypeError('message');\n}\nfail();\n");
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout, "");
-    assert_eq!(run.stderr, "error: Uncaught TypeError: message\n    at fail (main.js:2:9)\n    at main.js:4:1\n");
+    assert_eq!(
+        run.stderr,
+        "error: Uncaught TypeError: message\n    throw new TypeError('message');\n          ^\n    at fail (main.js:2:9)\n    at main.js:4:1\n"
+    );
 }
 
 #[test]
@@ -261,7 +264,10 @@ fn unhandled_rejection_exits_one() {
     let s = Scratch::new();
     let run = s.script("Promise.reject(new Error('nobody caught me'));");
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr, "error: Uncaught (in promise) Error: nobody caught me\n    at main.js:1:16\n");
+    assert_eq!(
+        run.stderr,
+        "error: Uncaught (in promise) Error: nobody caught me\n    Promise.reject(new Error('nobody caught me'));\n                   ^\n    at main.js:1:16\n"
+    );
 }
 
 #[test]
@@ -269,7 +275,10 @@ fn error_in_a_timer_exits_one() {
     let s = Scratch::new();
     let run = s.script("setTimeout(() => { throw new Error('late'); }, 1);");
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr, "error: Uncaught Error: late\n    at main.js:1:26\n");
+    assert_eq!(
+        run.stderr,
+        "error: Uncaught Error: late\n    setTimeout(() => { throw new Error('late'); }, 1);\n                             ^\n    at main.js:1:26\n"
+    );
 }
 
 #[test]
@@ -278,8 +287,12 @@ fn syntax_error_shows_file_line_and_column() {
     s.write("lib/bad.js", "export const x = 1;\nconst y = ;\n");
     let run = s.script("import './lib/bad.js';");
     assert_eq!(run.code, 1);
-    // An imported file's parse error names the position, never a token of it (issue 11).
-    assert_eq!(run.stderr, "error: 'lib/bad.js' (imported from main.js) is not valid JavaScript (line 2, column 11)\n");
+    // An imported file's parse error names the position, never a token of it (issue 11): the
+    // line shown is the import's.
+    assert_eq!(
+        run.stderr,
+        "error: 'lib/bad.js' (imported from main.js) is not valid JavaScript (line 2, column 11)\n    import './lib/bad.js';\n           ^\n    at main.js:1:8\n"
+    );
 }
 
 #[test]

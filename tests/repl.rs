@@ -379,13 +379,22 @@ mod terminal {
     /// Starts `wasmcap repl` on a pseudo-terminal with its history in `history`, and waits for
     /// the first prompt.
     fn start(dir: &Path, history: &Path) -> PtySession {
+        start_with(dir, history, &[], true)
+    }
+
+    /// `start`, with `env` set (and NO_COLOR/FORCE_COLOR unset unless given), keeping the
+    /// output's ANSI escapes unless `strip_ansi`.
+    fn start_with(dir: &Path, history: &Path, env: &[(&str, &str)], strip_ansi: bool) -> PtySession {
         let mut command = Command::new(WASMCAP);
         command
             .arg("repl")
             .current_dir(dir)
+            .env_remove("NO_COLOR")
+            .env_remove("FORCE_COLOR")
             .env("TERM", "xterm")
-            .env("WASMCAP_REPL_HISTORY", history);
-        let options = Options::new().timeout_ms(Some(5000)).strip_ansi_escape_codes(true);
+            .env("WASMCAP_REPL_HISTORY", history)
+            .envs(env.iter().copied());
+        let options = Options::new().timeout_ms(Some(5000)).strip_ansi_escape_codes(strip_ansi);
         let mut session = rexpect::session::spawn_with_options(command, options).expect("spawn wasmcap repl");
         session.exp_string("Type .help for help").expect("banner");
         session.exp_string("> ").expect("prompt");
@@ -411,6 +420,27 @@ mod terminal {
             WaitStatus::Exited(_, code) => code,
             other => panic!("wasmcap ended with {other:?}"),
         }
+    }
+
+    #[test]
+    fn results_are_coloured_as_node_colours_them_unless_no_color() {
+        let s = Scratch::new();
+        let input = "[1, 'a', null, undefined, true, 2n, Symbol('s')]";
+        let mut repl = start_with(s.path(), &s.path().join("history"), &[], false);
+        repl.send_line(input).unwrap();
+        let (y, g, off) = ("\x1b[33m", "\x1b[32m", "\x1b[39m");
+        repl.exp_string(&format!(
+            "[ {y}1{off}, {g}'a'{off}, \x1b[1mnull\x1b[22m, \x1b[90mundefined{off}, {y}true{off}, {y}2n{off}, {g}Symbol(s){off} ]"
+        ))
+        .unwrap();
+        repl.send_control('d').unwrap();
+        repl.exp_eof().unwrap();
+        // NO_COLOR: the same result, plain (a coloured one would not match).
+        let mut repl = start_with(s.path(), &s.path().join("history"), &[("NO_COLOR", "1")], false);
+        repl.send_line(input).unwrap();
+        repl.exp_string("[ 1, 'a', null, undefined, true, 2n, Symbol(s) ]").unwrap();
+        repl.send_control('d').unwrap();
+        repl.exp_eof().unwrap();
     }
 
     #[test]

@@ -21,7 +21,7 @@ fn files_are_off_limits_by_default() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error: Uncaught PermissionDenied: write access to 'data/out.bin' is not granted; run with --allow-write=data/out.bin (or --allow-write for any file)\n    at main.js:3:1\n"
+        "error: Uncaught PermissionDenied: write access to 'data/out.bin' is not granted; run with --allow-write=data/out.bin (or --allow-write for any file)\n    writeFile(\"data/out.bin\", new Uint8Array([1, 2, 3]));\n    ^\n    at main.js:3:1\n"
     );
     assert!(!s.path().join("data/out.bin").exists());
 }

@@ -180,7 +180,9 @@ impl Repl {
         self.output = options.output.clone();
         self.timeout = options.timeout;
         self.permissions = options.permissions.clone();
-        self.session = Some(Session::start(options).await?);
+        // Only on a terminal (where output goes through its printer) are results coloured.
+        let colors = self.output_override.is_some() && crate::runtime::stdout_color();
+        self.session = Some(Session::start(options, colors).await?);
         Ok(())
     }
 

@@ -66,12 +66,15 @@ pub(super) struct Session {
     pub(super) context_id: u64,
     /// The remote object id of the hook object from `HOOKS_JS`.
     hooks: String,
+    /// Results are printed in colour (an interactive REPL on a colour terminal).
+    colors: bool,
 }
 
 impl Session {
     /// A fresh runtime with the REPL hooks installed and the capabilities preloaded. Preload
     /// failures are reported as warnings: the REPL is still useful without them.
-    pub(super) async fn start(options: Options) -> anyhow::Result<Self> {
+    /// `colors`: results are inspected in colour (a terminal that takes it).
+    pub(super) async fn start(options: Options, colors: bool) -> anyhow::Result<Self> {
         let output = options.output.clone();
         let mut runtime = Runtime::new(options)?;
         runtime.call_with_inspect(HOOKS_JS).map_err(|e| anyhow!("the REPL's setup script failed: {e:#}"))?;
@@ -95,7 +98,7 @@ impl Session {
             .as_str()
             .ok_or_else(|| anyhow!("the REPL's setup script returned no object"))?
             .to_string();
-        let mut session = Session { inspector, runtime, context_id, hooks };
+        let mut session = Session { inspector, runtime, context_id, hooks, colors };
 
         let id = session.inspector.post(
             "Runtime.callFunctionOn",
@@ -202,9 +205,9 @@ impl Session {
         let response = self.inspector.call(
             "Runtime.callFunctionOn",
             json!({
-                "functionDeclaration": "function (value, thrown) { return this.record(value, thrown); }",
+                "functionDeclaration": "function (value, thrown, colors) { return this.record(value, thrown, colors); }",
                 "objectId": self.hooks,
-                "arguments": [call_argument(object), { "value": thrown }],
+                "arguments": [call_argument(object), { "value": thrown }, { "value": self.colors }],
                 "returnByValue": true,
                 "silent": true,
             }),

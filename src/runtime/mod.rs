@@ -3,6 +3,9 @@
 mod errors;
 mod limits;
 mod script;
+mod source_line;
+mod sources;
+mod style;
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -16,7 +19,9 @@ use deno_core::error::{CoreError, CoreErrorKind};
 use deno_core::{Extension, JsRuntime, ModuleSpecifier, PollEventLoopOptions, v8};
 use deno_error::JsErrorBox;
 
-pub use errors::{format_core_error, format_js_error};
+pub use errors::{ScriptError, format_core_error, format_js_error, report};
+pub use sources::{ImportSite, Sources};
+pub use style::{stderr_color, stdout_color, use_color};
 pub use limits::{Budget, GRACE, Stopped, resident_bytes};
 pub use script::Script;
 use errors::{not_in_promise, relative_stack_trace};
@@ -148,6 +153,8 @@ pub struct Runtime {
     /// The prelude's functions that only the host calls (js/prelude.js `start`): held here,
     /// never on anything a script can reach.
     host_hooks: v8::Global<v8::Object>,
+    /// Module sources and failed imports, for the source line an error shows.
+    sources: Sources,
 }
 
 impl Runtime {
@@ -179,13 +186,11 @@ impl Runtime {
         if let Some(bytes) = limit_bytes {
             create_params = create_params.heap_limits(0, bytes);
         }
+        let sources = Sources::default();
+        let loader = WasmcapLoader::new(script.module_tree(), cwd.clone(), unnamed_referrer, options.permissions.read)
+            .recording_into(sources.clone());
         let mut js = JsRuntime::new(deno_core::RuntimeOptions {
-            module_loader: Some(Rc::new(WasmcapLoader::new(
-                script.module_tree(),
-                cwd.clone(),
-                unnamed_referrer,
-                options.permissions.read,
-            ))),
+            module_loader: Some(Rc::new(loader)),
             validate_import_attributes_cb: Some(Box::new(crate::loader::validate_import_attributes)),
             startup_snapshot: Some(SNAPSHOT),
             skip_op_registration,
@@ -199,6 +204,8 @@ impl Runtime {
         let cwd_url = ModuleSpecifier::from_directory_path(&cwd)
             .map_err(|_| anyhow!("the current directory {} is not a valid path", cwd.display()))?;
         js.op_state().borrow_mut().put(deno_core::error::InitialCwd(cwd_url.into()));
+        // For failures the loader's callbacks see without the loader (import attributes).
+        js.op_state().borrow_mut().put(sources.clone());
         js.v8_isolate().set_prepare_stack_trace_callback(relative_stack_trace);
         // The prelude's per-process part (argv, clocks, hiding deno_core): see js/prelude.js.
         // It hands back the functions the host calls.
@@ -226,6 +233,7 @@ impl Runtime {
             guard: None,
             work_heap: Box::new(WorkHeap { limit_mb: AtomicUsize::new(0), stopped: stopped_for_gc, isolate: isolate_for_gc }),
             host_hooks,
+            sources,
         };
         let data = std::ptr::from_ref::<WorkHeap>(&runtime.work_heap).cast_mut().cast();
         runtime.js.v8_isolate().add_gc_epilogue_callback(check_work_heap, data, v8::GCType::kGCTypeAll);
@@ -366,12 +374,16 @@ impl Runtime {
         match result {
             _ if process => Ok(self.exit_code()),
             Ok(()) => Ok(self.exit_code()),
-            Err(e) => Err(anyhow!(format_core_error(&e))),
+            Err(e) => Err(ScriptError::new(&e, &self.sources).into()),
         }
     }
 
     async fn run_inner(&mut self, script: &Script) -> Result<(), CoreError> {
         let specifier = self.main.clone();
+        // Code without a file is not loaded by the loader: keep its text for error lines here.
+        if let Script::Code { code, .. } | Script::Stdin(code) | Script::Eval(code) = script {
+            self.sources.add(specifier.as_str(), code.as_str().into());
+        }
         let mut print_default_export = false;
         let id = match script {
             Script::Eval(code) => match self.eval_form(code, specifier.as_str()) {
@@ -385,6 +397,8 @@ impl Runtime {
                 }
                 EvalForm::Expression(wrapped) => {
                     print_default_export = true;
+                    // What V8 compiles, and so what its line numbers count.
+                    self.sources.add(specifier.as_str(), wrapped.as_str().into());
                     self.js.load_main_es_module_from_code(&specifier, wrapped).await?
                 }
                 EvalForm::Module => self.js.load_main_es_module_from_code(&specifier, code.clone()).await?,

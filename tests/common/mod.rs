@@ -101,6 +101,9 @@ fn run_exe_bounded<S: AsRef<OsStr>>(exe: &str, dir: &Path, args: &[S], stdin: &s
         .args(args)
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
+        // Error output is compared as plain text: a FORCE_COLOR in the caller's environment
+        // would colour it.
+        .env_remove("FORCE_COLOR")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

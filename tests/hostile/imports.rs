@@ -81,7 +81,10 @@ fn a_dotfile_or_data_file_is_not_code_and_its_text_never_shows() {
     s.write("main.js", "import './.env';");
     let run = run_bounded(s.path(), &["run", "main.js"], "", LIMIT);
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr, "error: cannot import '.env' (imported from main.js): only .js and .mjs files are JavaScript modules\n");
+    assert_eq!(
+        run.stderr,
+        "error: cannot import '.env' (imported from main.js): only .js and .mjs files are JavaScript modules\n    import './.env';\n           ^\n    at main.js:1:8\n"
+    );
 }
 
 #[test]
@@ -96,7 +99,10 @@ fn a_fifo_in_the_tree_does_not_hang_import() {
     s.write("main.js", "import './pipe.js';");
     let run = run_bounded(s.path(), &["run", "--timeout", "5", "main.js"], "", LIMIT);
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr, "error: cannot import 'pipe.js' (imported from main.js): it is not a regular file (a FIFO, device or socket)\n");
+    assert_eq!(
+        run.stderr,
+        "error: cannot import 'pipe.js' (imported from main.js): it is not a regular file (a FIFO, device or socket)\n    import './pipe.js';\n           ^\n    at main.js:1:8\n"
+    );
 }
 
 #[test]
@@ -294,7 +300,11 @@ fn a_parse_error_in_an_imported_file_names_a_position_not_a_token() {
     s.write("main.js", "import './bad.js';");
     let run = run_bounded(s.path(), &["run", "main.js"], "", LIMIT);
     assert_eq!(run.code, 1);
-    assert_eq!(run.stderr, "error: 'bad.js' (imported from main.js) is not valid JavaScript (line 2, column 13)\n");
+    // The line shown is the import's, never the bad file's.
+    assert_eq!(
+        run.stderr,
+        "error: 'bad.js' (imported from main.js) is not valid JavaScript (line 2, column 13)\n    import './bad.js';\n           ^\n    at main.js:1:8\n"
+    );
     // The main script is the user's own: V8's own message, which helps them, is kept.
     s.write("main.js", "const x = 1 OWN_TOKEN;");
     let run = run_bounded(s.path(), &["run", "main.js"], "", LIMIT);
