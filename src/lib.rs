@@ -20,6 +20,7 @@
 pub mod golden;
 pub mod host;
 pub mod loader;
+pub mod npm;
 pub mod ops;
 pub mod permissions;
 pub mod plain_file;

@@ -199,8 +199,9 @@ impl Runtime {
         if let Some(bytes) = limit_bytes {
             create_params = create_params.heap_limits(0, bytes);
         }
+        let loader = Rc::new(WasmcapLoader::new(tree, cwd.clone(), options.permissions.read));
         let mut js = JsRuntime::new(deno_core::RuntimeOptions {
-            module_loader: Some(Rc::new(WasmcapLoader::new(tree, cwd.clone(), options.permissions.read))),
+            module_loader: Some(loader.clone()),
             validate_import_attributes_cb: Some(Box::new(crate::loader::validate_import_attributes)),
             startup_snapshot: Some(SNAPSHOT),
             skip_op_registration,
@@ -208,6 +209,7 @@ impl Runtime {
             create_params: Some(create_params),
             ..Default::default()
         });
+        js.op_state().borrow_mut().put(crate::ops::RequireAccess(loader.packages()));
         limits::handle_fatal_oom(js.v8_isolate(), options.max_heap_mb, options.owns_process);
         let stopped = StopSignal::default();
         // Stack traces show paths relative to the current directory: stable, portable output.
