@@ -78,7 +78,7 @@ function load(specifier, parent) {
     throw new TypeError("The argument 'id' must be a non-empty string. Received ''");
   }
   const parentFile = parent?.filename ?? "";
-  const [format, resolved] = op_wasmcap_require_resolve(specifier, parentFile);
+  const [format, resolved, shown] = op_wasmcap_require_resolve(specifier, parentFile);
   if (format === "builtin") return builtinValue(resolved);
   const cached = cache[resolved];
   if (cached !== undefined) {
@@ -88,12 +88,13 @@ function load(specifier, parent) {
   }
   if (format === "module") {
     const error = new Error(
-      `require() of ES module ${resolved} (from ${parentFile || "the REPL"}) is not supported: use import instead`,
+      `require() of ES module '${shown}' is not supported: use import instead`,
     );
     error.code = "ERR_REQUIRE_ESM";
     throw error;
   }
   const module = new Module(resolved, parent);
+  module.shown = shown;
   parent?.children.push(module);
   cache[resolved] = module;
   let done = false;
@@ -104,7 +105,7 @@ function load(specifier, parent) {
         module.exports = JSON.parse(source);
       } catch {
         // Reported by where, not by what: the file's text is not the script's to read.
-        throw new SyntaxError(`'${resolved}' is not valid JSON`);
+        throw new SyntaxError(`'${shown}' is not valid JSON`);
       }
     } else {
       run(module, source);
@@ -124,7 +125,7 @@ function run(module, source) {
   if (error !== null) {
     if (error.isCompileError) {
       // By position only: V8's message would quote the file's text.
-      throw new SyntaxError(`'${module.filename}' is not valid JavaScript`);
+      throw new SyntaxError(`'${module.shown}' is not valid JavaScript`);
     }
     throw error.thrown;
   }

@@ -56,7 +56,7 @@ pub fn lookup(specifier: &str) -> Result<Option<String>, Failure> {
     }
     if let Some((_, instead)) = REFUSED.iter().find(|(refused, _)| *refused == name) {
         return Err(Failure::new(
-            "NotSupported",
+            "Error",
             format!("'node:{name}' is not available in wasmcap: {instead}"),
         ));
     }

@@ -154,8 +154,12 @@ impl Packages {
                 return Err(Failure::new("TypeError", "cannot require a path longer than 4096 bytes (PATH_MAX)"));
             }
             self.resolve_path(&wanted)?
-                .ok_or_else(|| Failure::new("NotFound", format!("cannot find module '{specifier}'")))?
+                .ok_or_else(|| Failure::new("NotFound", format!("cannot find module '{specifier}' (looked for it as a file, with .js or .json, and as a directory, in the script's tree and --allow-read only)")))?
         };
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        if !matches!(extension, "js" | "cjs" | "mjs" | "json") {
+            return Err(Failure::new("TypeError", format!("cannot require '{}': only .js, .cjs, .mjs and .json files are modules", shown(&path))));
+        }
         let format = match self.format(&path)? {
             Format::Esm => "module",
             Format::CommonJs => "commonjs",
@@ -186,8 +190,12 @@ impl Packages {
 }
 
 impl RequireHost for Packages {
-    fn require_resolve(&self, specifier: &str, parent: &str) -> Result<(String, String), JsErrorBox> {
-        self.resolve_for_require(specifier, parent).map_err(|failure| {
+    fn require_resolve(&self, specifier: &str, parent: &str) -> Result<(String, String, String), JsErrorBox> {
+        let resolved = self.resolve_for_require(specifier, parent);
+        resolved.map(|(format, path)| {
+            let display = if format == "builtin" { format!("node:{path}") } else { shown(Path::new(&path)) };
+            (format, path, display)
+        }).map_err(|failure| {
             let from = if parent.is_empty() { String::new() } else { format!(" (required from {})", shown(Path::new(parent))) };
             JsErrorBox::new(failure.class, format!("{}{from}", failure.message))
         })

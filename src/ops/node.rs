@@ -29,9 +29,10 @@ pub const NODE_BUILTINS: [&str; 15] = [
 
 /// Resolution and reading for `require`, confined as module loading is.
 pub trait RequireHost {
-    /// `(format, path)`: format is "builtin" (path is then the builtin's name), "commonjs",
-    /// "module" or "json".
-    fn require_resolve(&self, specifier: &str, parent: &str) -> Result<(String, String), JsErrorBox>;
+    /// `(format, path, shown)`: format is "builtin" (path is then the builtin's name),
+    /// "commonjs", "module" or "json"; `shown` is the path for messages (relative to the
+    /// current directory where possible).
+    fn require_resolve(&self, specifier: &str, parent: &str) -> Result<(String, String, String), JsErrorBox>;
     /// The text of a file `require_resolve` gave.
     fn require_read(&self, path: &str) -> Result<String, JsErrorBox>;
 }
@@ -53,7 +54,7 @@ pub fn op_wasmcap_require_resolve(
     state: &mut OpState,
     #[string] specifier: &str,
     #[string] parent: &str,
-) -> Result<(String, String), JsErrorBox> {
+) -> Result<(String, String, String), JsErrorBox> {
     host(state)?.0.require_resolve(specifier, parent)
 }
 
