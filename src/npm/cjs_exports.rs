@@ -119,9 +119,11 @@ fn object_keys(text: &str) -> Vec<String> {
                 keys.push(key.to_string());
                 return keys;
             }
-            Some(b':') | Some(b'(') => {
+            Some(&c @ (b':' | b'(')) => {
                 keys.push(key.to_string());
-                match skip_value(bytes, i + 1) {
+                // A method's `(` is part of what is skipped; a value starts after the `:`.
+                let from = if c == b'(' { i } else { i + 1 };
+                match skip_value(bytes, from) {
                     Some((next, true)) => i = next,
                     _ => return keys,
                 }
