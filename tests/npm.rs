@@ -119,6 +119,13 @@ fn exports_pick_different_files_for_import_and_require() {
          console.log(require('dual'), require.resolve('dual').endsWith('node_modules/dual/cjs/index.cjs'));\n",
     ));
     assert_eq!(out, "import shared feature one require 5 42\n{ picked: 'require', viaDirname: 'cjs' } true\n");
+    // A package's own JSON is part of it; the user's JSON stays data (--allow-read only).
+    s.write("config.json", r#"{ "token": "t" }"#);
+    let out = ok(s.script("import data from 'classic/lib/data.json' with { type: 'json' };\nconsole.log(data);"));
+    assert_eq!(out, "{ answer: 42 }\n");
+    let run = s.script("import data from './config.json' with { type: 'json' };");
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("JSON modules are data: they are read only under --allow-read"), "{}", run.stderr);
     let run = s.script("import secret from 'dual/features/private/secret';");
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("subpath './features/private/secret' is not exported for conditions [wasmcap, import, module, default] in 'node_modules/dual/package.json'"), "{}", run.stderr);
