@@ -31,7 +31,8 @@ fn installed() -> Option<&'static Path> {
                 eprintln!("WASMCAP_SKIP_NPM is set: skipping the npm registry tests");
                 return None;
             }
-            let dir = tempfile::tempdir().expect("temp dir");
+            // Under target/tmp: a static is never dropped, so this directory outlives the run.
+            let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("temp dir");
             for file in ["package.json", "package-lock.json"] {
                 std::fs::copy(npm_dir().join(file), dir.path().join(file)).unwrap();
             }
