@@ -10,5 +10,8 @@ import * as fs from "ext:wasmcap_runtime/fs.js";
 import * as guest from "ext:wasmcap_runtime/guest.js";
 import * as monocypher from "ext:wasmcap_runtime/monocypher.js";
 import * as twosum from "ext:wasmcap_runtime/twosum.js";
+import { esmExports as nodeModule } from "ext:wasmcap_runtime/node/module.js";
 
 internals.wasmcapModules = Object.freeze({ __proto__: null, fs, guest, monocypher, twosum });
+// The node: builtins' exports, by name (src/extension/node.rs).
+internals.wasmcapNodeModule = nodeModule;

@@ -22,6 +22,7 @@
 pub mod golden;
 pub mod host;
 pub mod loader;
+pub mod npm;
 pub mod plain_file;
 pub mod repl;
 pub mod runtime;

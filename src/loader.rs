@@ -39,6 +39,8 @@ pub struct WasmcapLoader {
     read: crate::permissions::Grant,
     /// Where module texts and failed imports are recorded, for the source line of an error.
     sources: Sources,
+    /// Bare specifiers, CommonJS files and `require` (src/npm).
+    packages: std::rc::Rc<crate::npm::Packages>,
 }
 
 impl WasmcapLoader {
@@ -53,12 +55,18 @@ impl WasmcapLoader {
             let real = given.canonicalize().unwrap_or_else(|_| given.clone());
             crate::permissions::Root { given, real }
         });
-        WasmcapLoader { tree, base, unnamed_referrer, read, sources: Sources::default() }
+        let packages = std::rc::Rc::new(crate::npm::Packages::new(tree.clone(), read.clone(), base.clone()));
+        WasmcapLoader { tree, base, unnamed_referrer, read, sources: Sources::default(), packages }
     }
 
     /// Records every module's text, and where each failed import was written, in `sources`.
     pub fn recording_into(self, sources: Sources) -> Self {
         WasmcapLoader { sources, ..self }
+    }
+
+    /// The package resolver, which the runtime also gives `require` (src/extension/node.rs).
+    pub fn packages(&self) -> std::rc::Rc<crate::npm::Packages> {
+        self.packages.clone()
     }
 }
 
@@ -129,6 +137,9 @@ impl WasmcapLoader {
                     public_module_names().collect::<Vec<_>>().join(", ")
                 ))),
             };
+        }
+        if let Some(resolved) = self.packages.resolve_import(specifier, referrer)? {
+            return Ok(resolved);
         }
         let resolved = resolve_import(specifier, referrer).map_err(|e| {
             JsErrorBox::type_error(format!("{e} (imported from {})", display_specifier(referrer)))
@@ -252,16 +263,20 @@ impl WasmcapLoader {
         };
         // Imports are code: a file that is not named as JavaScript is never run as such (its
         // text would reach the script through error messages). The main script may be any file.
-        let is_code = path.extension().is_some_and(|e| e == "js" || e == "mjs");
+        let is_code = path.extension().is_some_and(|e| e == "js" || e == "mjs" || e == "cjs");
         if module_type == ModuleType::JavaScript && !is_code && !is_main {
             return Err(JsErrorBox::type_error(format!(
-                "cannot import '{shown}'{from}: only .js and .mjs files are JavaScript modules"
+                "cannot import '{shown}'{from}: only .js, .mjs and .cjs files are JavaScript modules"
             )));
         }
         // JavaScript from the script's own tree; everything else, JSON above all (it is data),
         // only under --allow-read.
         let in_tree = match (&module_type, &self.tree) {
             (ModuleType::JavaScript, Some(tree)) => {
+                crate::permissions::Grant::Paths(vec![tree.clone()]).locate(&path)
+            }
+            // A package's own JSON is part of its code.
+            (ModuleType::Json, Some(tree)) if crate::npm::in_node_modules(&path) => {
                 crate::permissions::Grant::Paths(vec![tree.clone()]).locate(&path)
             }
             _ => None,
@@ -292,6 +307,14 @@ impl WasmcapLoader {
         })?;
         // Parsed by V8 as deno_core will: UTF-8, bad bytes replaced.
         let code = String::from_utf8(code).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        // A CommonJS file is imported through a facade that `require`s it (src/npm).
+        if module_type == ModuleType::JavaScript {
+            let format = self.packages.format(&path).map_err(|f| JsErrorBox::new(f.class, format!("{}{from}", f.message)))?;
+            if format == crate::npm::Format::CommonJs {
+                let facade = self.packages.commonjs_facade(&path, &code);
+                return Ok(ModuleSource::new(module_type, ModuleSourceCode::String(facade.into()), specifier, None));
+            }
+        }
         let code: std::sync::Arc<str> = code.into();
         if !is_main {
             let (kind, what) = match module_type {

@@ -3,6 +3,7 @@
 
 use crate::fs::*;
 use crate::guests::op_wasmcap_guest_bytes;
+use crate::node::*;
 use crate::output::op_wasmcap_print;
 use crate::process::*;
 use crate::random::op_wasmcap_random_fill;
@@ -33,6 +34,8 @@ deno_core::extension!(
         op_wasmcap_remove,
         op_wasmcap_rename,
         op_wasmcap_read_chunk_limit,
+        op_wasmcap_require_resolve,
+        op_wasmcap_require_read,
     ],
     esm_entry_point = "ext:wasmcap_runtime/modules.js",
     options = { csprng: Csprng, output: Output, argv: Vec<String>, fs: FsAccess },
@@ -44,9 +47,9 @@ deno_core::extension!(
     },
     customizer = |ext: &mut deno_core::Extension| {
         // Embedded with include_str! (not read from disk at startup), so a copied binary works.
-        ext.esm_files = std::borrow::Cow::Borrowed(&PRELUDE);
-        ext.lazy_loaded_js_files = std::borrow::Cow::Borrowed(&PUBLIC_MODULE_EXPORTS);
-        ext.synthetic_esm_modules = std::borrow::Cow::Borrowed(&PUBLIC_MODULE_SPECIFIERS);
+        ext.esm_files = std::borrow::Cow::Owned([&PRELUDE[..], &NODE_FILES[..]].concat());
+        ext.lazy_loaded_js_files = std::borrow::Cow::Owned([&PUBLIC_MODULE_EXPORTS[..], &NODE_MODULE_EXPORTS[..]].concat());
+        ext.synthetic_esm_modules = std::borrow::Cow::Owned([&PUBLIC_MODULE_SPECIFIERS[..], &NODE_MODULE_SPECIFIERS[..]].concat());
     },
 );
 

@@ -8,6 +8,7 @@
 mod extension;
 mod fs;
 mod guests;
+mod node;
 mod output;
 pub mod permissions;
 mod process;
@@ -17,6 +18,7 @@ mod text;
 pub use extension::{PUBLIC_MODULES, wasmcap_runtime};
 pub use fs::FsAccess;
 pub use guests::GUESTS;
+pub use node::{NODE_BUILTINS, RequireAccess, RequireHost};
 pub use output::Output;
 pub use process::ProcessState;
 pub use random::Csprng;

@@ -187,10 +187,12 @@ impl Runtime {
             create_params = create_params.heap_limits(0, bytes);
         }
         let sources = Sources::default();
-        let loader = WasmcapLoader::new(script.module_tree(), cwd.clone(), unnamed_referrer, options.permissions.read)
-            .recording_into(sources.clone());
+        let loader = Rc::new(
+            WasmcapLoader::new(script.module_tree(), cwd.clone(), unnamed_referrer, options.permissions.read)
+                .recording_into(sources.clone()),
+        );
         let mut js = JsRuntime::new(deno_core::RuntimeOptions {
-            module_loader: Some(Rc::new(loader)),
+            module_loader: Some(loader.clone()),
             validate_import_attributes_cb: Some(Box::new(crate::loader::validate_import_attributes)),
             startup_snapshot: Some(SNAPSHOT),
             skip_op_registration,
@@ -198,6 +200,7 @@ impl Runtime {
             create_params: Some(create_params),
             ..Default::default()
         });
+        js.op_state().borrow_mut().put(wasmcap_extension::RequireAccess(loader.packages()));
         limits::handle_fatal_oom(js.v8_isolate(), options.max_heap_mb, options.owns_process);
         let stopped = StopSignal::default();
         // Stack traces show paths relative to the current directory: stable, portable output.

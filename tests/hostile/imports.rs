@@ -70,9 +70,9 @@ fn a_dotfile_or_data_file_is_not_code_and_its_text_never_shows() {
     );
     assert_eq!(
         out,
-        "env: TypeError: cannot import '.env': only .js and .mjs files are JavaScript modules\n\
-         txt: TypeError: cannot import 'notes.txt': only .js and .mjs files are JavaScript modules\n\
-         no extension: TypeError: cannot import '.config/creds': only .js and .mjs files are JavaScript modules\n"
+        "env: TypeError: cannot import '.env': only .js, .mjs and .cjs files are JavaScript modules\n\
+         txt: TypeError: cannot import 'notes.txt': only .js, .mjs and .cjs files are JavaScript modules\n\
+         no extension: TypeError: cannot import '.config/creds': only .js, .mjs and .cjs files are JavaScript modules\n"
     );
     for secret in ["sk-live", "123abc", "API_KEY", "hunter2"] {
         assert!(!out.contains(secret), "{out}");
@@ -83,7 +83,7 @@ fn a_dotfile_or_data_file_is_not_code_and_its_text_never_shows() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error: cannot import '.env' (imported from main.js): only .js and .mjs files are JavaScript modules\n    import './.env';\n           ^\n    at main.js:1:8\n"
+        "error: cannot import '.env' (imported from main.js): only .js, .mjs and .cjs files are JavaScript modules\n    import './.env';\n           ^\n    at main.js:1:8\n"
     );
 }
 
@@ -244,7 +244,7 @@ fn a_directory_is_not_a_module() {
     assert_eq!(
         out,
         "dir: TypeError: cannot import 'dir.js': it is a directory\n\
-         tree: TypeError: cannot import '.': only .js and .mjs files are JavaScript modules\n"
+         tree: TypeError: cannot import '.': only .js, .mjs and .cjs files are JavaScript modules\n"
     );
 }
 
