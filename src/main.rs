@@ -117,6 +117,12 @@ enum Command {
         /// Deterministic CSPRNG for every case. INSECURE: for tests only.
         #[arg(long, value_name = "N")]
         seed: Option<u64>,
+        /// Let every case read files (all, or a comma-separated list, relative to here).
+        #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true)]
+        allow_read: Option<Option<String>>,
+        /// Let every case write files (all, or a comma-separated list, relative to here).
+        #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true)]
+        allow_write: Option<Option<String>>,
     },
     /// Evaluate a snippet and print its value as console.log would (like `node -p`).
     Eval {
@@ -151,8 +157,8 @@ fn main() -> ExitCode {
         }
         Some(Command::Eval { flags, code }) => eval(flags, code),
         Some(Command::Repl { flags }) => repl(flags),
-        Some(Command::Test { paths, update, filter, jobs, timeout, seed }) => {
-            test(paths, update, filter, jobs, timeout, seed)
+        Some(Command::Test { paths, update, filter, jobs, timeout, seed, allow_read, allow_write }) => {
+            test(paths, update, filter, jobs, timeout, seed, allow_read, allow_write)
         }
         None if std::io::stdin().is_terminal() => repl(RunFlags::default()),
         None => {
@@ -208,16 +214,30 @@ fn test(
     jobs: Option<u16>,
     timeout: Duration,
     seed: Option<u64>,
+    allow_read: Option<Option<String>>,
+    allow_write: Option<Option<String>>,
 ) -> anyhow::Result<i32> {
     if let Some(seed) = seed {
         seed_warning(seed);
     }
+    let cwd = std::env::current_dir()?;
+    let grant = |flag, value: Option<Option<String>>| match value {
+        None => Ok(wasmcap::golden::SuiteGrant::None),
+        Some(list) => wasmcap::golden::SuiteGrant::from_flag(flag, list.as_deref(), &cwd),
+    };
+    let (read, write) = match (grant("--allow-read", allow_read), grant("--allow-write", allow_write)) {
+        (Ok(read), Ok(write)) => (read, write),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e:#}");
+            return Ok(2);
+        }
+    };
     let options = wasmcap::golden::SuiteOptions {
         paths: if paths.is_empty() { vec![PathBuf::from(".")] } else { paths },
         filter,
         update,
         jobs: jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from),
-        run: wasmcap::golden::RunConfig { exe: std::env::current_exe()?, timeout, seed },
+        run: wasmcap::golden::RunConfig { exe: std::env::current_exe()?, timeout, seed, read, write },
     };
     let summary = match wasmcap::golden::run_suite(&options) {
         Ok(summary) => summary,

@@ -10,7 +10,13 @@ use wasmcap::golden::{Outcome, RunConfig, discover, run_case};
 fn main() {
     let args = Arguments::from_args();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-    let config = RunConfig { exe: env!("CARGO_BIN_EXE_wasmcap").into(), timeout: Duration::from_secs(30), seed: None };
+    let config = RunConfig {
+        exe: env!("CARGO_BIN_EXE_wasmcap").into(),
+        timeout: Duration::from_secs(30),
+        seed: None,
+        read: Default::default(),
+        write: Default::default(),
+    };
     let cases = discover(std::slice::from_ref(&root)).expect("tests/golden is readable");
     assert!(cases.len() >= 30, "the golden suite should have at least 30 cases, found {}", cases.len());
     let trials = cases

@@ -110,3 +110,68 @@ fn bad_settings_and_paths_are_clear_errors() {
     assert_eq!(run.code, 2);
     assert_eq!(run.stderr, "error: no such file or directory: missing-dir\n");
 }
+
+/// The start of a case that reads text files through `wasmcap:fs`.
+const READS: &str = "import { readFile, writeFile } from 'wasmcap:fs';\n\
+const text = (path) => { try { return new TextDecoder().decode(readFile(path)).trim(); } catch (e) { return e.name; } };\n";
+
+#[test]
+fn a_case_grants_itself_files_under_the_suite_root_only() {
+    let s = Scratch::new();
+    s.write("secret.txt", "outside\n");
+    s.write("suite/data/x.txt", "inside\n");
+    s.write(
+        "suite/cases/read.js",
+        &format!("// @allow-read: ../data\n{READS}console.log(text('../data/x.txt'), text('../../secret.txt'));\n"),
+    );
+    s.write("suite/cases/read.out", "inside PermissionDenied\n");
+    // The bare setting grants the suite's root, nothing above it.
+    s.write(
+        "suite/cases/bare.js",
+        &format!("// @allow-read\n// @allow-write: out, ./out2\n// @max-heap: 64\n{READS}\
+         writeFile('out', new Uint8Array([104, 105]));\n\
+         console.log(text('../data/x.txt'), text('out'), text('../../secret.txt'));\n\
+         try {{ writeFile('../data/y.txt', new Uint8Array(1)); }} catch (e) {{ console.log(e.name); }}\n"),
+    );
+    s.write("suite/cases/bare.out", "inside hi PermissionDenied\nPermissionDenied\n");
+    std::os::unix::fs::symlink("../..", s.path().join("suite/cases/up_link")).unwrap();
+    std::os::unix::fs::symlink("../../gone", s.path().join("suite/cases/dangling")).unwrap();
+    let attacks = [
+        ("root", "/", "'/' is an absolute path; a case grants paths relative to its own directory"),
+        ("up", "../..", "'../..' is outside the suite's root; a case may grant only what is under it"),
+        ("sneaky", "../data/../../secret.txt", "'../data/../../secret.txt' is outside the suite's root; a case may grant only what is under it"),
+        ("via_link", "up_link/secret.txt", "'up_link/secret.txt' leads out of the suite's root through a symbolic link"),
+        ("dangling", "dangling", "'dangling' is, or goes through, a symbolic link to nothing (where it leads cannot be checked)"),
+    ];
+    for (name, paths, _) in attacks {
+        s.write(&format!("suite/cases/{name}.js"), &format!("// @exit: 0\n// @allow-write: {paths}\nconsole.log('ran');\n"));
+        s.write(&format!("suite/cases/{name}.out"), "ran\n");
+    }
+    let run = s.run(&["test", "suite"], "");
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    for (name, _, why) in attacks {
+        let line = format!("FAILED  suite/cases/{name}: in suite/cases/{name}.js: line 2: @allow-write: {why} (the suite's root is suite)\n");
+        assert!(run.stdout.contains(&line), "missing {line}in:\n{}", run.stdout);
+    }
+    assert!(run.stdout.contains("ok      suite/cases/read ("), "{}", run.stdout);
+    assert!(run.stdout.contains("ok      suite/cases/bare ("), "{}", run.stdout);
+    assert_eq!(run.stdout.lines().last(), Some("2 passed, 5 failed"), "{}", run.stdout);
+    assert!(!s.path().join("gone").exists());
+}
+
+#[test]
+fn command_line_grants_apply_to_every_case() {
+    let s = Scratch::new();
+    s.write("secret.txt", "outside\n");
+    for name in ["one", "two"] {
+        s.write(&format!("suite/{name}.js"), &format!("{READS}console.log(text('../secret.txt'));\n"));
+        s.write(&format!("suite/{name}.out"), "outside\n");
+    }
+    let denied = s.run(&["test", "suite"], "");
+    assert_eq!(denied.stdout.lines().last(), Some("0 passed, 2 failed"), "{}", denied.stdout);
+    // Relative to where `wasmcap test` runs, not to each case's directory.
+    let granted = s.run(&["test", "--allow-read=secret.txt", "suite"], "");
+    assert_eq!(granted.stdout.lines().last(), Some("2 passed, 0 failed"), "{}", granted.stdout);
+    let all = s.run(&["test", "--allow-read", "suite"], "");
+    assert_eq!(all.stdout.lines().last(), Some("2 passed, 0 failed"), "{}", all.stdout);
+}

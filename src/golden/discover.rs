@@ -21,7 +21,7 @@ pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Vec<Case>> {
     for path in paths {
         match std::fs::metadata(path) {
             Ok(metadata) if metadata.is_dir() => walk(path, &mut visited, &mut cases)?,
-            Ok(_) => match case_for(path) {
+            Ok(_) => match case_for(path, parent_dir(path)) {
                 Some(case) => cases.push(case),
                 None => bail!(
                     "{} is not a golden test: it needs to be NAME.js or NAME.repl with NAME.out beside it",
@@ -57,7 +57,7 @@ fn walk(root: &Path, visited: &mut HashSet<(u64, u64)>, cases: &mut Vec<Case>) -
                 if !name.starts_with('.') && name != "node_modules" && name != "target" {
                     pending.push(path);
                 }
-            } else if let Some(case) = case_for(&path) {
+            } else if let Some(case) = case_for(&path, root) {
                 cases.push(case);
             }
         }
@@ -84,14 +84,27 @@ fn directory_id(dir: &Path) -> std::io::Result<(u64, u64)> {
 /// A case for `path` if it is named like a script and something is at `NAME.out`. Whether
 /// both are regular files is checked when the case runs, so that a symlink, FIFO or directory
 /// in their place is reported as a failing case rather than silently skipped.
-fn case_for(path: &Path) -> Option<Case> {
+fn case_for(path: &Path, root: &Path) -> Option<Case> {
     let kind = match path.extension()?.to_str()? {
         "js" => Kind::Script,
         "repl" => Kind::Repl,
         _ => return None,
     };
     let expected = path.with_extension("out");
-    std::fs::symlink_metadata(&expected).is_ok().then(|| Case { script: path.to_path_buf(), expected, kind })
+    std::fs::symlink_metadata(&expected).is_ok().then(|| Case {
+        script: path.to_path_buf(),
+        expected,
+        kind,
+        root: root.to_path_buf(),
+    })
+}
+
+/// The directory of `path` (`.` for a bare file name).
+pub(super) fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
 }
 
 /// A case or `.out` file's text: a regular file (no link, FIFO or device), at most

@@ -1,7 +1,5 @@
 //! The expected output: matching with wildcards, the diff shown on failure, and `--update`.
 
-use std::path::Path;
-
 use super::{Case, printable};
 
 /// Rewrites `case`'s expected output with `actual`: a new file in the same directory renamed
@@ -9,10 +7,7 @@ use super::{Case, printable};
 /// sees the old or the new file, never half of one. The old file's permissions are kept.
 pub fn update_expected(case: &Case, actual: &str) -> std::io::Result<()> {
     use std::io::Write;
-    let dir = match case.expected.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
+    let dir = super::discover::parent_dir(&case.expected);
     let mut builder = tempfile::Builder::new();
     builder.prefix(".wasmcap-update-").suffix(".tmp");
     #[cfg(unix)]

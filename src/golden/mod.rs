@@ -13,14 +13,17 @@
 //! // @seed: 42           deterministic CSPRNG (insecure; for pinning AEAD output)
 //! // @timeout: 5         seconds, at most a day (default: the run's --timeout, 30)
 //! // @skip: why          do not run; counted as skipped
+//! // @allow-read: a, b    file grants (bare: the suite's root), relative to the case's
+//! // @allow-write: out    directory and confined to the suite's root (see grants.rs)
+//! // @max-heap: 64        V8 heap limit in MB
 //! ```
 //!
 //! In `.out` files `[WILDCARD]` matches any text, newlines included, and `[WILDLINE]` the
 //! rest of a line.
 //!
 //! Test files are untrusted input (someone else's repository): nothing in a case can become a
-//! `wasmcap` flag (the command is `wasmcap run [--seed N] -- ./NAME.js ARGS...`, settings only
-//! ever land in ARGS), the case gets no file grants, case and `.out` files must be regular
+//! `wasmcap` flag (the command is `wasmcap run [--seed N] [GRANTS] -- ./NAME.js ARGS...`, settings only
+//! ever land in ARGS, or as checked grants confined to the suite's root), case and `.out` files must be regular
 //! files (no symbolic links, FIFOs or devices; read with a size bound), `--update` replaces
 //! `NAME.out` by renaming a new file over it (never writing through a link), discovery does not
 //! follow directory symlinks and visits each directory once, and every bad setting or file is
@@ -28,11 +31,13 @@
 
 mod discover;
 mod expected;
+mod grants;
 mod settings;
 
 pub use discover::discover;
 pub use expected::{matches_expected, unified_diff, update_expected};
-pub use settings::{MAX_SETTING_LINE, MAX_TIMEOUT_SECS, Settings, parse_settings, parse_settings_for, parse_timeout, printable};
+pub use grants::SuiteGrant;
+pub use settings::{PathSetting, MAX_SETTING_LINE, MAX_TIMEOUT_SECS, Settings, parse_settings, parse_settings_for, parse_timeout, printable};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -56,6 +61,9 @@ pub struct Case {
     pub script: PathBuf,
     pub expected: PathBuf,
     pub kind: Kind,
+    /// The suite's root: the directory given to `wasmcap test` that this case was found
+    /// under (for a file given, its directory). A case's grants must stay under it.
+    pub root: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +101,10 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Overrides every case's seed (`wasmcap test --seed`).
     pub seed: Option<u64>,
+    /// `wasmcap test --allow-read`, for every case.
+    pub read: SuiteGrant,
+    /// `wasmcap test --allow-write`, for every case.
+    pub write: SuiteGrant,
 }
 
 /// Runs one case and compares its output.
@@ -104,11 +116,7 @@ pub fn run_case(case: &Case, config: &RunConfig) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Skipped(printable(&why)));
     }
     let expected = read_case_file(&case.expected)?;
-    // `NAME.js` given as a bare name has an empty parent: the current directory.
-    let dir = match case.script.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
+    let dir = discover::parent_dir(&case.script);
     let file_name = case.script.file_name().with_context(|| format!("{shown} has no file name"))?;
     if file_name.to_str().is_none() {
         bail!("{shown}: the file name is not valid UTF-8 (wasmcap runs UTF-8 paths only)");
@@ -127,6 +135,14 @@ pub fn run_case(case: &Case, config: &RunConfig) -> anyhow::Result<Outcome> {
     if let Some(seed) = config.seed.or(settings.seed) {
         // The runner warns once; the cases' output stays free of the warning.
         command.args(["--seed", &seed.to_string(), "--no-seed-warning"]);
+    }
+    let grant = |flag, suite, setting: Option<&PathSetting>| {
+        grants::grant_flag(flag, suite, setting, dir, &case.root).with_context(|| format!("in {shown}"))
+    };
+    command.args(grant("--allow-read", &config.read, settings.allow_read.as_ref())?);
+    command.args(grant("--allow-write", &config.write, settings.allow_write.as_ref())?);
+    if let Some(mb) = settings.max_heap_mb {
+        command.args(["--max-heap", &mb.to_string()]);
     }
     match case.kind {
         Kind::Script => {
