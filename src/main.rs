@@ -238,6 +238,7 @@ fn test(
         update,
         jobs: jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from),
         run: wasmcap::golden::RunConfig { exe: std::env::current_exe()?, timeout, seed, read, write },
+        color: wasmcap::golden::color_wanted(std::io::stdout().is_terminal()),
     };
     let summary = match wasmcap::golden::run_suite(&options) {
         Ok(summary) => summary,

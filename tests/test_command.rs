@@ -47,7 +47,7 @@ fn wrong_exit_code_fails() {
     s.write("code.out", "");
     let run = s.run(&["test"], "");
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("FAILED  code: exit code 2 (expected 0)"), "{}", run.stdout);
+    assert!(run.stdout.contains("FAILED  code: exit code 2, expected 0"), "{}", run.stdout);
 }
 
 #[test]
@@ -174,4 +174,92 @@ fn command_line_grants_apply_to_every_case() {
     assert_eq!(granted.stdout.lines().last(), Some("2 passed, 0 failed"), "{}", granted.stdout);
     let all = s.run(&["test", "--allow-read", "suite"], "");
     assert_eq!(all.stdout.lines().last(), Some("2 passed, 0 failed"), "{}", all.stdout);
+}
+
+/// The report with its times fixed: `(12 ms)` becomes `(T ms)`, `finished in 0.23 s` becomes
+/// `finished in T s`.
+fn steady(report: &str) -> String {
+    let case_time = regex::Regex::new(r"\(\d+ ms\)").unwrap();
+    let total_time = regex::Regex::new(r"finished in \d+\.\d\d s").unwrap();
+    total_time.replace_all(&case_time.replace_all(report, "(T ms)"), "finished in T s").into_owned()
+}
+
+/// A suite with one failure of each common sort.
+fn failing_suite() -> Scratch {
+    let s = Scratch::new();
+    s.write("both.js", "// @exit: 3\nconsole.log('other');\n");
+    s.write("both.out", "expected\n");
+    s.write("code.js", "// @exit: 1\nconsole.log('fine');\n");
+    s.write("code.out", "fine\n");
+    s.write("fine.js", "console.log('fine');\n");
+    s.write("fine.out", "fine\n");
+    s.write(
+        "wild.js",
+        "console.log('start');\nfor (let i = 0; i < 6; i++) console.log('noise', i);\n\
+         console.log('took', 12, 'ms');\nconsole.log('result: 41');\nconsole.log('end');\n",
+    );
+    s.write("wild.out", "start\n[WILDCARD]\ntook [WILDLINE] ms\nresult: 42\nend\n");
+    s
+}
+
+/// Issue 15.2: wildcard-matched text is context and only the real change is marked; an exit
+/// code mismatch with matching output is one plain sentence; the failures come again at the
+/// end, then the time, then the totals.
+#[test]
+fn a_failing_suite_reads_at_a_glance() {
+    let s = failing_suite();
+    let run = s.run(&["test", "-j", "1"], "");
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        steady(&run.stdout),
+        "FAILED  both: exit code 0, expected 3; the output differs too
+--- ./both.out
++++ actual output
+@@ -1 +1 @@
+-expected
++other
+
+FAILED  code: exit code 0, expected 1
+ok      fine (T ms)
+FAILED  wild: output differs
+--- ./wild.out
++++ actual output
+@@ -2 +6 @@
+ noise 4
+ noise 5
+ took 12 ms
+-result: 42
++result: 41
+ end
+
+failures:
+    both: exit code 0, expected 3; the output differs too
+    code: exit code 0, expected 1
+    wild: output differs
+
+finished in T s
+1 passed, 3 failed
+"
+    );
+    assert_eq!(run.stderr, "");
+}
+
+/// `FORCE_COLOR` colours the report even into a pipe, and wins over `NO_COLOR` (as in Node);
+/// `FORCE_COLOR=0` does not.
+#[test]
+fn force_color_and_no_color_are_honoured() {
+    let s = failing_suite();
+    let run_with = |vars: &[(&str, &str)]| {
+        let mut command = std::process::Command::new(common::WASMCAP);
+        command.args(["test", "fine.js", "code.js"]).current_dir(s.path()).env_remove("NO_COLOR").env_remove("FORCE_COLOR");
+        command.envs(vars.iter().copied());
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    let forced = run_with(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]);
+    assert!(forced.contains("\x1b[32mok     \x1b[0m fine ("), "{forced:?}");
+    assert!(forced.contains("\x1b[31mFAILED \x1b[0m code: exit code 0, expected 1\n"), "{forced:?}");
+    for vars in [&[("FORCE_COLOR", "0")][..], &[("NO_COLOR", "1")], &[]] {
+        let plain = run_with(vars);
+        assert!(!plain.contains('\x1b') && plain.contains("FAILED  code"), "{vars:?}: {plain:?}");
+    }
 }

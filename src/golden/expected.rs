@@ -1,6 +1,6 @@
 //! The expected output: matching with wildcards, the diff shown on failure, and `--update`.
 
-use super::{Case, printable};
+use super::Case;
 
 /// Rewrites `case`'s expected output with `actual`: a new file in the same directory renamed
 /// over `NAME.out`, so a symlink put there is replaced, never written through, and a reader
@@ -45,27 +45,6 @@ pub fn matches_expected(expected: &str, actual: &str) -> bool {
     }
     pattern.push('$');
     regex::Regex::new(&pattern).is_ok_and(|re| re.is_match(actual))
-}
-
-/// A unified diff of expected and actual output, coloured unless NO_COLOR is set or stdout
-/// is not a terminal.
-pub fn unified_diff(expected: &str, actual: &str, case: &Case) -> String {
-    use std::io::IsTerminal;
-    let color = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
-    let diff = similar::TextDiff::from_lines(expected, actual);
-    let expected_name = printable(&case.expected.display().to_string());
-    let text = diff.unified_diff().context_radius(3).header(&expected_name, "actual output").to_string();
-    if !color {
-        return text;
-    }
-    text.lines()
-        .map(|line| match line.as_bytes().first() {
-            Some(b'-') => format!("\x1b[31m{line}\x1b[0m\n"),
-            Some(b'+') => format!("\x1b[32m{line}\x1b[0m\n"),
-            Some(b'@') => format!("\x1b[36m{line}\x1b[0m\n"),
-            _ => format!("{line}\n"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -101,6 +101,7 @@ fn run_exe_bounded<S: AsRef<OsStr>>(exe: &str, dir: &Path, args: &[S], stdin: &s
         .args(args)
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
+        .env_remove("FORCE_COLOR") // output stays plain whatever the caller's terminal wants
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
