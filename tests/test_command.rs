@@ -263,3 +263,63 @@ fn force_color_and_no_color_are_honoured() {
         assert!(!plain.contains('\x1b') && plain.contains("FAILED  code"), "{vars:?}: {plain:?}");
     }
 }
+
+/// Issue 15.3: a run that tests nothing fails, saying why (exit 2, as for other setup errors).
+#[test]
+fn a_run_in_which_no_case_ran_fails() {
+    let s = Scratch::new();
+    std::fs::create_dir(s.path().join("empty")).unwrap();
+    let run = s.run(&["test", "empty"], "");
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout.lines().last(), Some("0 passed, 0 failed"));
+    assert_eq!(run.stderr, "error: no case ran: no NAME.js or NAME.repl with a NAME.out beside it under empty\n");
+    let s = suite();
+    let run = s.run(&["test", "--filter", "nothing-is-called-this"], "");
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.ends_with("error: no case ran: --filter matched none of the 5 cases under .\n"), "{}", run.stderr);
+    let run = s.run(&["test", "pass/skipped.js"], "");
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stderr, "error: no case ran: the one case selected was skipped\n");
+}
+
+/// Issue 15.3: a script without its `.out` is named once (not per directory, not silently),
+/// and `--update` on it writes the `.out`.
+#[test]
+fn scripts_without_out_files_are_named_once_and_update_creates_them() {
+    let s = suite();
+    s.write("pass/also_no_out.js", "console.log('helper');\n");
+    let run = s.run(&["test", "pass"], "");
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stderr,
+        "note: 2 scripts have no .out file and did not run: pass/also_no_out.js, pass/no_out_file.js \
+         (to make one a case: wasmcap test --update pass/also_no_out.js)\n"
+    );
+    let named = s.run(&["test", "pass/no_out_file.js"], "");
+    assert_eq!(named.code, 1);
+    assert!(named.stdout.contains("FAILED  pass/no_out_file: no .out file (wasmcap test --update writes it)\n"), "{}", named.stdout);
+    let update = s.run(&["test", "--update", "pass/no_out_file.js"], "");
+    assert_eq!(update.code, 0, "{}{}", update.stdout, update.stderr);
+    assert!(update.stdout.contains("updated pass/no_out_file: wrote pass/no_out_file.out\n"), "{}", update.stdout);
+    assert_eq!(std::fs::read_to_string(s.path().join("pass/no_out_file.out")).unwrap(), "not a test: no .out beside it\n");
+    // A script without its .out is not written unless named: helper modules look the same.
+    let again = s.run(&["test", "--update", "pass"], "");
+    assert!(!s.path().join("pass/also_no_out.out").exists(), "{}", again.stdout);
+}
+
+/// Issue 15.3: a file's `@seed` pins its output, so it wins over `--seed`.
+#[test]
+fn a_files_seed_wins_over_the_command_line() {
+    let s = Scratch::new();
+    let bytes = "console.log(crypto.getRandomValues(new Uint8Array(4)).join(','));\n";
+    s.write("pinned.js", &format!("// @seed: 1\n{bytes}"));
+    s.write("pinned.out", "");
+    assert_eq!(s.run(&["test", "--update"], "").code, 0);
+    let pinned = std::fs::read_to_string(s.path().join("pinned.out")).unwrap();
+    let run = s.run(&["test", "--seed", "2"], "");
+    assert_eq!(run.code, 0, "--seed 2 overrode @seed 1: {}", run.stdout);
+    s.write("unpinned.js", bytes);
+    s.write("unpinned.out", &pinned);
+    let run = s.run(&["test", "--seed", "1", "unpinned.js"], "");
+    assert_eq!(run.code, 0, "--seed applies to cases without @seed: {}", run.stdout);
+}

@@ -23,7 +23,7 @@ pub struct RunConfig {
     /// The `wasmcap` binary that runs each case.
     pub exe: PathBuf,
     pub timeout: Duration,
-    /// Overrides every case's seed (`wasmcap test --seed`).
+    /// The seed of every case without an `@seed` (`wasmcap test --seed`).
     pub seed: Option<u64>,
     /// `wasmcap test --allow-read`, for every case.
     pub read: SuiteGrant,
@@ -126,7 +126,8 @@ pub fn run_case(case: &Case, config: &RunConfig) -> anyhow::Result<Outcome> {
             command.arg("repl");
         }
     }
-    if let Some(seed) = config.seed.or(settings.seed) {
+    // A file's @seed pins its output, so it wins over the run's --seed.
+    if let Some(seed) = settings.seed.or(config.seed) {
         // The runner warns once; the cases' output stays free of the warning.
         command.args(["--seed", &seed.to_string(), "--no-seed-warning"]);
     }

@@ -88,7 +88,8 @@ pub fn run_suite(options: &SuiteOptions) -> anyhow::Result<Summary> {
         } else if cases.is_empty() {
             bail!("no case ran: --filter matched none of the {total} cases under {paths}");
         } else {
-            bail!("no case ran: all {} selected were skipped", cases.len());
+            let which = if cases.len() == 1 { "the one case selected was".into() } else { format!("all {} cases selected were", cases.len()) };
+            bail!("no case ran: {which} skipped");
         }
     }
     Ok(summary)
