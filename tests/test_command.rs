@@ -323,3 +323,155 @@ fn a_files_seed_wins_over_the_command_line() {
     let run = s.run(&["test", "--seed", "1", "unpinned.js"], "");
     assert_eq!(run.code, 0, "--seed applies to cases without @seed: {}", run.stdout);
 }
+
+/// A suite for the CI reporters: a pass, a skip, a failure whose output holds what XML and
+/// TAP cannot carry raw, and a case named with XML's special characters.
+fn reporter_suite() -> Scratch {
+    let s = Scratch::new();
+    s.write("group/pass.js", "console.log('fine');\n");
+    s.write("group/pass.out", "fine\n");
+    s.write("group/skip.js", "// @skip: not # ready <yet>\n");
+    s.write("group/skip.out", "");
+    s.write("dirty.js", "console.log('<![CDATA[ ]]> \\u001b[31m \\u0000 \\u0007 \\uffff & done');\n");
+    s.write("dirty.out", "clean\n");
+    s.write("a<b>&\"'#.js", "// @exit: 2\n");
+    s.write("a<b>&\"'#.out", "");
+    s
+}
+
+/// Issue 15.4: the JUnit report is well-formed XML (checked by a strict parser) with the
+/// elements and counts CI systems read, whatever the case names and outputs hold.
+#[test]
+fn junit_report_is_well_formed_with_the_right_counts() {
+    let s = reporter_suite();
+    let run = s.run(&["test", "--junit-path=report.xml"], "");
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.stdout.lines().last(), Some("1 passed, 2 failed, 1 skipped"), "the pretty report stays on stdout");
+    let from_file = std::fs::read_to_string(s.path().join("report.xml")).unwrap();
+    let on_stdout = s.run(&["test", "--reporter=junit"], "");
+    assert_eq!(on_stdout.code, 1);
+    for xml in [&from_file, &on_stdout.stdout] {
+        let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("not well-formed: {e}\n{xml}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "testsuites");
+        let attr = |node: roxmltree::Node, name| node.attribute(name).unwrap_or_else(|| panic!("no {name}")).to_string();
+        assert_eq!((attr(root, "tests"), attr(root, "failures"), attr(root, "skipped")), ("4".into(), "2".into(), "1".into()));
+        let suites: Vec<_> = root.children().filter(|n| n.is_element()).collect();
+        assert!(suites.iter().all(|n| n.tag_name().name() == "testsuite"));
+        let names: Vec<String> = suites.iter().map(|n| attr(*n, "name")).collect();
+        assert_eq!(names, [".", "group"]);
+        let cases: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+        let case_names: Vec<String> = cases.iter().map(|n| attr(*n, "name")).collect();
+        assert_eq!(case_names, ["a<b>&\"'#", "dirty", "group/pass", "group/skip"]);
+        for case in &cases {
+            assert!(attr(*case, "time").parse::<f64>().is_ok());
+            assert!(!attr(*case, "classname").is_empty());
+        }
+        let failure = |i: usize| cases[i].children().find(|n| n.has_tag_name("failure")).expect("a failure element");
+        assert_eq!(attr(failure(0), "message"), "exit code 0, expected 2");
+        assert_eq!(attr(failure(0), "type"), "exit-code");
+        let diff = failure(1).text().unwrap();
+        assert!(diff.contains("+<![CDATA[ ]]> \\u{1b}[31m \\u{0} \\u{7} \\u{ffff} & done\n"), "{diff}");
+        assert_eq!(attr(failure(1), "message"), "output differs");
+        assert!(cases[2].children().all(|n| !n.is_element()), "a passing case has no child");
+        let skipped = cases[3].children().find(|n| n.has_tag_name("skipped")).expect("a skipped element");
+        assert_eq!(attr(skipped, "message"), "not # ready <yet>");
+    }
+    let unwritable = s.run(&["test", "--junit-path=no/such/dir/report.xml"], "");
+    assert_eq!(unwritable.code, 2, "{}", unwritable.stderr);
+    assert!(unwritable.stderr.starts_with("error: cannot write the JUnit report to no/such/dir/report.xml: "), "{}", unwritable.stderr);
+}
+
+/// Issue 15.4: TAP 13 as a consumer reads it: the version, the plan, consecutive numbers,
+/// `not ok` with a YAML block, `# SKIP`, and `#` in names escaped so it is no directive.
+#[test]
+fn tap_report_follows_tap_13() {
+    let s = reporter_suite();
+    let run = s.run(&["test", "--reporter=tap", "-j", "1"], "");
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(&lines[..2], ["TAP version 13", "1..4"]);
+    let tests: Vec<&str> = lines.iter().copied().filter(|l| l.starts_with("ok ") || l.starts_with("not ok ")).collect();
+    assert_eq!(tests, ["not ok 1 - a<b>&\"'\\# ", "not ok 2 - dirty", "ok 3 - group/pass", "ok 4 - group/skip # SKIP not \\# ready <yet>"].map(|l| l.trim_end()));
+    // Each `not ok` is followed by a YAML block: `  ---`, indented keys, `  ...`.
+    for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.starts_with("not ok")) {
+        assert_eq!(lines[i + 1], "  ---", "{}", run.stdout);
+        let close = lines[i + 1..].iter().position(|l| *l == "  ...").expect("a closed YAML block") + i + 1;
+        assert!(lines[i + 2..close].iter().all(|l| l.starts_with("  ")), "{}", run.stdout);
+        assert!(lines[i + 2..close].contains(&"  severity: fail"), "{}", run.stdout);
+    }
+    assert!(run.stdout.contains("  diff: |2-\n    --- ./dirty.out\n    +++ actual output\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("  message: |2-\n    exit code 0, expected 2\n"), "{}", run.stdout);
+    assert_eq!(lines.last(), Some(&"# 1 passed, 2 failed, 1 skipped"));
+}
+
+/// Issue 15.4: `--filter` is repeatable (any selects) and `/…/` is a regex; a bad regex is a
+/// usage error that says what is wrong.
+#[test]
+fn filters_repeat_and_take_regexes() {
+    let s = suite();
+    let run = s.run(&["test", "--filter", "/^pass/(hello|wild)$/", "--filter", "wrong"], "");
+    assert_eq!(run.stdout.lines().last(), Some("2 passed, 1 failed"), "{}", run.stdout);
+    let run = s.run(&["test", "--filter=/[/"], "");
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: invalid value '/[/' for '--filter <TEXT>': '/[/' is not a valid regular expression: unclosed character class (see 'wasmcap --help')\n"
+    );
+}
+
+/// Issue 15.4: `--fail-fast[=N]` starts no case after N failures and says how many did not
+/// run; `--fail-fast=0` is a usage error.
+#[test]
+fn fail_fast_stops_after_n_failures() {
+    let s = Scratch::new();
+    for i in 0..4 {
+        s.write(&format!("f{i}.js"), "console.log('no');\n");
+        s.write(&format!("f{i}.out"), "yes\n");
+    }
+    let run = s.run(&["test", "--fail-fast", "-j", "1"], "");
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout.matches("FAILED  f").count(), 1, "{}", run.stdout);
+    assert!(run.stdout.contains("failures:\n    f0: output differs\n"), "{}", run.stdout);
+    assert!(run.stdout.contains("stopped after 1 failure (--fail-fast): 3 not run\n"), "{}", run.stdout);
+    assert_eq!(run.stdout.lines().last(), Some("0 passed, 1 failed"));
+    let run = s.run(&["test", "--fail-fast=3", "-j", "1", "--reporter=tap"], "");
+    assert!(run.stdout.contains("not ok 3 - f2\n") && !run.stdout.contains("f3"), "{}", run.stdout);
+    assert!(run.stdout.contains("Bail out! stopped after 3 failures (--fail-fast): 1 not run\n"), "{}", run.stdout);
+    let run = s.run(&["test", "--fail-fast=4"], "");
+    assert!(!run.stdout.contains("stopped"), "all ran: {}", run.stdout);
+    for bad in ["--fail-fast=0", "--fail-fast=-1", "--fail-fast=x"] {
+        let run = s.run(&["test", bad], "");
+        assert_eq!(run.code, 2, "{bad}");
+        assert!(run.stderr.contains("expected a number of failures, 1 or more"), "{bad}: {}", run.stderr);
+    }
+}
+
+/// Issue 15.4: `--shuffle` runs the cases in a random order and prints the seed; the same
+/// seed gives the same order.
+#[test]
+fn shuffle_prints_a_seed_that_repeats_the_order() {
+    let s = Scratch::new();
+    for i in 0..12 {
+        s.write(&format!("c{i:02}.js"), "console.log(1);\n");
+        s.write(&format!("c{i:02}.out"), "1\n");
+    }
+    let order = |args: &[&str]| -> (Vec<String>, String) {
+        let run = s.run(&[&["test", "-j", "1"][..], args].concat(), "");
+        assert_eq!(run.code, 0, "{}", run.stdout);
+        let names = run.stdout.lines().filter_map(|l| l.strip_prefix("ok      ")).map(|l| l[..3].to_string()).collect();
+        (names, run.stdout)
+    };
+    let (sorted, _) = order(&[]);
+    let (random, report) = order(&["--shuffle"]);
+    let seed = report.lines().find_map(|l| l.strip_prefix("shuffled with seed ")).expect("the seed is printed");
+    let seed = seed.split_whitespace().next().unwrap();
+    let (again, _) = order(&[&format!("--shuffle={seed}")]);
+    assert_eq!(random, again);
+    let (seven, _) = order(&["--shuffle=7"]);
+    assert_ne!(seven, sorted, "seed 7 shuffles these 12 names");
+    let mut unshuffled = seven.clone();
+    unshuffled.sort();
+    assert_eq!(unshuffled, sorted);
+}

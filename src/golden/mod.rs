@@ -33,6 +33,7 @@ mod case;
 mod diff;
 mod discover;
 mod expected;
+mod filter;
 mod grants;
 pub mod report;
 mod settings;
@@ -42,8 +43,9 @@ pub use case::{Failure, Outcome, Problem, RunConfig, run_case};
 pub use diff::{Diff, DiffLine, wildcard_diff};
 pub use discover::{Found, discover};
 pub use expected::{matches_expected, update_expected};
+pub use filter::Filter;
 pub use grants::SuiteGrant;
-pub use report::{Summary, color_wanted};
+pub use report::{Format, Summary, color_wanted};
 pub use settings::{MAX_SETTING_LINE, MAX_TIMEOUT_SECS, PathSetting, Settings, parse_settings, parse_settings_for, parse_timeout, printable};
 pub use suite::{SuiteOptions, run_suite};
 

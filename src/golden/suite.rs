@@ -3,33 +3,41 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::bail;
 
 use super::case::{Outcome, RunConfig, run_case};
-use super::report::{CaseReport, End, Pretty, Reporter, Summary, Verdict};
-use super::{Case, discover, printable, update_expected};
+use super::report::{CaseReport, End, Format, Junit, Pretty, Reporter, Summary, Tap, Target, Verdict};
+use super::{Case, Filter, discover, printable, update_expected};
 
 /// What `wasmcap test` was asked to do.
 #[derive(Debug, Clone)]
 pub struct SuiteOptions {
     pub paths: Vec<PathBuf>,
-    /// Plain text (not a pattern) that a case's name must contain.
-    pub filter: Option<String>,
+    /// A case runs if any selects it (all run if there is none).
+    pub filters: Vec<Filter>,
     pub update: bool,
     pub jobs: usize,
     pub run: RunConfig,
+    /// The report on stdout.
+    pub format: Format,
+    /// Also write a JUnit report to this file.
+    pub junit_path: Option<PathBuf>,
     /// Colour the pretty report (see [`super::report::color_wanted`]).
     pub color: bool,
+    /// Start no case after this many have failed.
+    pub fail_fast: Option<usize>,
+    /// Run the cases in an order shuffled with this seed.
+    pub shuffle: Option<u64>,
 }
 
 /// The most scripts without a `.out` named in the note about them.
 const NAMED_WITHOUT_OUT: usize = 5;
 
-/// Runs every case found under the options' paths, in parallel, reporting each as it ends
-/// and the totals last. A run in which no case ran (none found, none selected, all skipped)
+/// Runs every case found under the options' paths and selected by the filters, in parallel
+/// (in a shuffled order if asked), reporting each as it ends and the totals last. A run in which no case ran (none found, none selected, all skipped)
 /// is an error after the report: a CI job that tests nothing must not pass.
 pub fn run_suite(options: &SuiteOptions) -> anyhow::Result<Summary> {
     let started = Instant::now();
@@ -38,21 +46,36 @@ pub fn run_suite(options: &SuiteOptions) -> anyhow::Result<Summary> {
     note_without_out(&found.without_out);
     let total = found.cases.len();
     let mut cases = found.cases;
-    if let Some(filter) = &options.filter {
-        cases.retain(|c| c.name(&base).contains(filter.as_str()));
+    if !options.filters.is_empty() {
+        cases.retain(|c| options.filters.iter().any(|f| f.selects(&c.name(&base))));
     }
-    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new(Pretty::new(options.color))];
+    if let Some(seed) = options.shuffle {
+        use rand::SeedableRng;
+        use rand::seq::SliceRandom;
+        cases.shuffle(&mut rand_chacha::ChaCha8Rng::seed_from_u64(seed));
+    }
+    let mut reporters: Vec<Box<dyn Reporter>> = match options.format {
+        Format::Pretty => vec![Box::new(Pretty::new(options.color))],
+        Format::Tap => vec![Box::new(Tap::default())],
+        Format::Junit => vec![Box::new(Junit { target: Target::Stdout })],
+    };
+    if let Some(path) = &options.junit_path {
+        reporters.push(Box::new(Junit { target: Target::File(path.clone()) }));
+    }
     for reporter in &mut reporters {
         reporter.plan(cases.len());
     }
 
     let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
     let state = Mutex::new((Summary::default(), Vec::<CaseReport>::new(), reporters));
     let jobs = options.jobs.max(1).min(cases.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..jobs {
             scope.spawn(|| {
-                while let Some(case) = cases.get(next.fetch_add(1, Ordering::Relaxed)) {
+                // `stop` is checked before taking a case, so every case taken is reported.
+                while !stop.load(Ordering::SeqCst) {
+                    let Some(case) = cases.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
                     let case_started = Instant::now();
                     let outcome = run_case(case, &options.run);
                     let elapsed = case_started.elapsed();
@@ -66,6 +89,9 @@ pub fn run_suite(options: &SuiteOptions) -> anyhow::Result<Summary> {
                     let mut state = state.lock().unwrap_or_else(|e| e.into_inner());
                     let (summary, reports, reporters) = &mut *state;
                     summary.count(&report.verdict);
+                    if options.fail_fast.is_some_and(|limit| summary.failed >= limit) {
+                        stop.store(true, Ordering::SeqCst);
+                    }
                     for reporter in reporters.iter_mut() {
                         reporter.case(&report);
                     }
@@ -75,8 +101,10 @@ pub fn run_suite(options: &SuiteOptions) -> anyhow::Result<Summary> {
         }
     });
 
-    let (summary, reports, mut reporters) = state.into_inner().unwrap_or_else(|e| e.into_inner());
-    let end = End { summary, elapsed: started.elapsed(), cases: &reports, fail_fast: None, shuffle: None };
+    let (mut summary, reports, mut reporters) = state.into_inner().unwrap_or_else(|e| e.into_inner());
+    summary.not_run = cases.len() - reports.len();
+    let fail_fast = options.fail_fast.filter(|_| summary.not_run > 0);
+    let end = End { summary, elapsed: started.elapsed(), cases: &reports, fail_fast, shuffle: options.shuffle };
     for reporter in &mut reporters {
         reporter.end(&end)?;
     }

@@ -1,9 +1,13 @@
 //! What a run of cases tells, through a reporter: `pretty` for people, `tap` and `junit` for
 //! CI systems. The suite hands each finished case to every reporter, then the end.
 
+mod junit;
 mod pretty;
+mod tap;
 
+pub use junit::{Junit, Target};
 pub use pretty::Pretty;
+pub use tap::Tap;
 
 use std::time::Duration;
 
@@ -73,6 +77,27 @@ pub struct End<'a> {
     pub fail_fast: Option<usize>,
     /// `--shuffle`'s seed.
     pub shuffle: Option<u64>,
+}
+
+/// The report on stdout (`--reporter`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Format {
+    #[default]
+    Pretty,
+    Tap,
+    Junit,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "pretty" => Ok(Format::Pretty),
+            "tap" => Ok(Format::Tap),
+            "junit" => Ok(Format::Junit),
+            _ => Err("expected pretty, tap or junit".into()),
+        }
+    }
 }
 
 /// Something that tells the results as they come.
