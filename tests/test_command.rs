@@ -394,7 +394,7 @@ fn tap_report_follows_tap_13() {
     let tests: Vec<&str> = lines.iter().copied().filter(|l| l.starts_with("ok ") || l.starts_with("not ok ")).collect();
     assert_eq!(tests, ["not ok 1 - a<b>&\"'\\# ", "not ok 2 - dirty", "ok 3 - group/pass", "ok 4 - group/skip # SKIP not \\# ready <yet>"].map(|l| l.trim_end()));
     // Each `not ok` is followed by a YAML block: `  ---`, indented keys, `  ...`.
-    for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.starts_with("not ok")) {
+    for (i, _) in lines.iter().enumerate().filter(|(_, l)| l.starts_with("not ok")) {
         assert_eq!(lines[i + 1], "  ---", "{}", run.stdout);
         let close = lines[i + 1..].iter().position(|l| *l == "  ...").expect("a closed YAML block") + i + 1;
         assert!(lines[i + 2..close].iter().all(|l| l.starts_with("  ")), "{}", run.stdout);
