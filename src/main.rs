@@ -91,6 +91,91 @@ impl Command {
     }
 }
 
+/// `wasmcap test`'s flags; [`TestArgs::options`] turns them into the golden runner's options.
+#[derive(clap::Args)]
+struct TestArgs {
+    /// Files or directories to search (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// Rewrite the .out files of cases whose output differs (and write a missing one for a
+    /// NAME.js named here).
+    #[arg(long)]
+    update: bool,
+    /// Run only cases whose name contains TEXT, or matches /REGEX/; repeatable (any selects).
+    #[arg(long, value_name = "TEXT", value_parser = wasmcap::golden::Filter::parse)]
+    filter: Vec<wasmcap::golden::Filter>,
+    /// Cases run at once, 1 to 1024 (default: the number of cores).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    jobs: Option<u16>,
+    /// Seconds before a case is stopped and failed (more than 0, at most 86400).
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = wasmcap::golden::parse_timeout)]
+    timeout: Duration,
+    /// Deterministic CSPRNG for every case without an @seed. INSECURE: for tests only.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Let every case read files (all, or a comma-separated list, relative to here).
+    #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true)]
+    allow_read: Option<Option<String>>,
+    /// Let every case write files (all, or a comma-separated list, relative to here).
+    #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true)]
+    allow_write: Option<Option<String>>,
+    /// The report on stdout: pretty, tap (TAP 13) or junit (JUnit XML).
+    #[arg(long, value_name = "FORMAT", default_value = "pretty")]
+    reporter: wasmcap::golden::Format,
+    /// Also write a JUnit XML report to PATH.
+    #[arg(long, value_name = "PATH")]
+    junit_path: Option<PathBuf>,
+    /// Start no case after N failures (default 1).
+    #[arg(long, value_name = "N", num_args = 0..=1, require_equals = true, default_missing_value = "1",
+          value_parser = parse_failures)]
+    fail_fast: Option<usize>,
+    /// Run the cases in a random order (printed), or the one SEED gives.
+    #[arg(long, value_name = "SEED", num_args = 0..=1, require_equals = true)]
+    shuffle: Option<Option<u64>>,
+}
+
+fn parse_failures(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err("expected a number of failures, 1 or more".into()),
+    }
+}
+
+impl TestArgs {
+    fn options(self) -> anyhow::Result<wasmcap::golden::SuiteOptions> {
+        use wasmcap::golden::SuiteGrant;
+        let cwd = std::env::current_dir()?;
+        let grant = |flag, value: Option<Option<String>>| match value {
+            None => Ok(SuiteGrant::None),
+            Some(list) => SuiteGrant::from_flag(flag, list.as_deref(), &cwd),
+        };
+        let run = wasmcap::golden::RunConfig {
+            exe: std::env::current_exe()?,
+            timeout: self.timeout,
+            seed: self.seed,
+            read: grant("--allow-read", self.allow_read)?,
+            write: grant("--allow-write", self.allow_write)?,
+        };
+        // A shuffle without a seed gets a fresh one, printed so that the order can be repeated.
+        let shuffle = match self.shuffle {
+            Some(None) => Some(getrandom::u64().map_err(|e| anyhow::anyhow!("--shuffle: no random seed: {e}"))?),
+            Some(Some(seed)) => Some(seed),
+            None => None,
+        };
+        Ok(wasmcap::golden::SuiteOptions {
+            paths: if self.paths.is_empty() { vec![PathBuf::from(".")] } else { self.paths },
+            filters: self.filter,
+            update: self.update,
+            jobs: self.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from),
+            run,
+            format: self.reporter,
+            junit_path: self.junit_path,
+            color: wasmcap::golden::color_wanted(std::io::stdout().is_terminal()),
+            fail_fast: self.fail_fast,
+            shuffle,
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run an ES module (`-` reads it from stdin). Everything after FILE goes to the script
@@ -109,25 +194,7 @@ enum Command {
         flags: RunFlags,
     },
     /// Run golden-output tests: every NAME.js (or NAME.repl) with a NAME.out beside it.
-    Test {
-        /// Files or directories to search (default: the current directory).
-        paths: Vec<PathBuf>,
-        /// Rewrite the .out files of cases whose output differs.
-        #[arg(long)]
-        update: bool,
-        /// Run only cases whose name contains TEXT (plain text, not a pattern).
-        #[arg(long, value_name = "TEXT")]
-        filter: Option<String>,
-        /// Cases run at once, 1 to 1024 (default: the number of cores).
-        #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
-        jobs: Option<u16>,
-        /// Seconds before a case is stopped and failed (more than 0, at most 86400).
-        #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = wasmcap::golden::parse_timeout)]
-        timeout: Duration,
-        /// Deterministic CSPRNG for every case. INSECURE: for tests only.
-        #[arg(long, value_name = "N")]
-        seed: Option<u64>,
-    },
+    Test(TestArgs),
     /// Evaluate a snippet and print its value as console.log would (like `node -p`).
     Eval {
         #[command(flatten)]
@@ -164,9 +231,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Eval { flags, code }) => eval(flags, code),
         Some(Command::Repl { flags }) => repl(flags),
-        Some(Command::Test { paths, update, filter, jobs, timeout, seed }) => {
-            test(paths, update, filter, jobs, timeout, seed)
-        }
+        Some(Command::Test(args)) => test(args),
         None if std::io::stdin().is_terminal() => repl(RunFlags::default()),
         None => {
             eprintln!("error: no command given (try 'wasmcap run FILE', 'wasmcap repl' or see 'wasmcap --help')");
@@ -214,25 +279,12 @@ fn seed_warning(seed: u64) {
     eprintln!("warning: --seed {seed}: the CSPRNG is deterministic; keys and nonces are NOT secret (tests only)");
 }
 
-fn test(
-    paths: Vec<PathBuf>,
-    update: bool,
-    filter: Option<String>,
-    jobs: Option<u16>,
-    timeout: Duration,
-    seed: Option<u64>,
-) -> anyhow::Result<i32> {
-    if let Some(seed) = seed {
+fn test(args: TestArgs) -> anyhow::Result<i32> {
+    if let Some(seed) = args.seed {
         seed_warning(seed);
     }
-    let options = wasmcap::golden::SuiteOptions {
-        paths: if paths.is_empty() { vec![PathBuf::from(".")] } else { paths },
-        filter,
-        update,
-        jobs: jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from),
-        run: wasmcap::golden::RunConfig { exe: std::env::current_exe()?, timeout, seed },
-    };
-    let summary = match wasmcap::golden::run_suite(&options) {
+    // Setup problems (a bad grant, an unreadable directory, no case ran) exit 2; failures 1.
+    let summary = match args.options().and_then(|options| wasmcap::golden::run_suite(&options)) {
         Ok(summary) => summary,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -10,8 +10,14 @@ use wasmcap::golden::{Outcome, RunConfig, discover, run_case};
 fn main() {
     let args = Arguments::from_args();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-    let config = RunConfig { exe: env!("CARGO_BIN_EXE_wasmcap").into(), timeout: Duration::from_secs(30), seed: None };
-    let cases = discover(std::slice::from_ref(&root)).expect("tests/golden is readable");
+    let config = RunConfig {
+        exe: env!("CARGO_BIN_EXE_wasmcap").into(),
+        timeout: Duration::from_secs(30),
+        seed: None,
+        read: Default::default(),
+        write: Default::default(),
+    };
+    let cases = discover(std::slice::from_ref(&root)).expect("tests/golden is readable").cases;
     assert!(cases.len() >= 30, "the golden suite should have at least 30 cases, found {}", cases.len());
     let trials = cases
         .into_iter()
@@ -21,7 +27,10 @@ fn main() {
             Trial::test(name, move || match run_case(&case, &config) {
                 Ok(Outcome::Passed) => Ok(()),
                 Ok(Outcome::Skipped(why)) => Err(Failed::from(format!("skipped in the project suite: {why}"))),
-                Ok(Outcome::Failed { reason, diff, .. }) => Err(Failed::from(format!("{reason}\n{diff}"))),
+                Ok(Outcome::Failed(failure)) => {
+                    let diff = failure.diff.map(|d| d.render(false)).unwrap_or_default();
+                    Err(Failed::from(format!("{}\n{diff}", failure.problem)))
+                }
                 Err(e) => Err(Failed::from(format!("{e:#}"))),
             })
         })

@@ -183,8 +183,8 @@ pub fn normalize(cwd: &Path, path: &Path) -> PathBuf {
 }
 
 /// An absolute path with symlinks resolved as far as it exists (for the user's own flags,
-/// once at startup).
-fn resolve(path: &Path) -> PathBuf {
+/// once at startup; the golden runner checks a case's grants with it).
+pub fn resolve(path: &Path) -> PathBuf {
     let mut existing = path.to_path_buf();
     let mut rest = Vec::new();
     loop {

@@ -7,24 +7,35 @@ use anyhow::{Context, anyhow, bail};
 
 use super::{Case, Kind, MAX_FILE_BYTES, printable};
 
+/// What [`discover`] found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Sorted by path.
+    pub cases: Vec<Case>,
+    /// Scripts found in a directory with no `NAME.out` beside them (not cases: helper modules
+    /// look the same), sorted.
+    pub without_out: Vec<PathBuf>,
+}
+
 /// Finds every `NAME.js` / `NAME.repl` with a `NAME.out` beside it under `paths` (files or
 /// directories, searched recursively; hidden directories, `node_modules` and `target` skipped),
-/// sorted by path.
+/// sorted by path. A script named in `paths` is a case even without its `NAME.out` (which
+/// `--update` then writes).
 ///
 /// Symbolic links to directories are not followed (only a path given here may be one), and
 /// each real directory (device and inode) is read once, so link loops and overlapping paths
 /// cannot multiply the walk. The walk keeps its own stack: depth costs no recursion. A
 /// directory that cannot be read is an error naming it.
-pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Vec<Case>> {
-    let mut cases = Vec::new();
+pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Found> {
+    let mut found = Found::default();
     let mut visited = HashSet::new();
     for path in paths {
         match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_dir() => walk(path, &mut visited, &mut cases)?,
-            Ok(_) => match case_for(path) {
-                Some(case) => cases.push(case),
-                None => bail!(
-                    "{} is not a golden test: it needs to be NAME.js or NAME.repl with NAME.out beside it",
+            Ok(metadata) if metadata.is_dir() => walk(path, &mut visited, &mut found)?,
+            Ok(_) => match case_for(path, parent_dir(path)) {
+                Ok(case) | Err(Some(case)) => found.cases.push(case),
+                Err(None) => bail!(
+                    "{} is not a golden test: it needs to be NAME.js or NAME.repl (with NAME.out beside it)",
                     printable(&path.display().to_string())
                 ),
             },
@@ -34,12 +45,14 @@ pub fn discover(paths: &[PathBuf]) -> anyhow::Result<Vec<Case>> {
             Err(e) => bail!("cannot read {}: {e}", printable(&path.display().to_string())),
         }
     }
-    cases.sort_by(|a, b| a.script.cmp(&b.script));
-    cases.dedup_by(|a, b| a.script == b.script);
-    Ok(cases)
+    found.cases.sort_by(|a, b| a.script.cmp(&b.script));
+    found.cases.dedup_by(|a, b| a.script == b.script);
+    found.without_out.sort();
+    found.without_out.dedup();
+    Ok(found)
 }
 
-fn walk(root: &Path, visited: &mut HashSet<(u64, u64)>, cases: &mut Vec<Case>) -> anyhow::Result<()> {
+fn walk(root: &Path, visited: &mut HashSet<(u64, u64)>, found: &mut Found) -> anyhow::Result<()> {
     let mut pending = vec![root.to_path_buf()];
     while let Some(dir) = pending.pop() {
         let cannot_read = || format!("cannot read directory {}", printable(&dir.display().to_string()));
@@ -57,8 +70,12 @@ fn walk(root: &Path, visited: &mut HashSet<(u64, u64)>, cases: &mut Vec<Case>) -
                 if !name.starts_with('.') && name != "node_modules" && name != "target" {
                     pending.push(path);
                 }
-            } else if let Some(case) = case_for(&path) {
-                cases.push(case);
+            } else {
+                match case_for(&path, root) {
+                    Ok(case) => found.cases.push(case),
+                    Err(Some(_)) => found.without_out.push(path),
+                    Err(None) => {}
+                }
             }
         }
     }
@@ -81,17 +98,28 @@ fn directory_id(dir: &Path) -> std::io::Result<(u64, u64)> {
     Ok((0, hasher.finish()))
 }
 
-/// A case for `path` if it is named like a script and something is at `NAME.out`. Whether
-/// both are regular files is checked when the case runs, so that a symlink, FIFO or directory
-/// in their place is reported as a failing case rather than silently skipped.
-fn case_for(path: &Path) -> Option<Case> {
-    let kind = match path.extension()?.to_str()? {
-        "js" => Kind::Script,
-        "repl" => Kind::Repl,
-        _ => return None,
+/// The case for `path` if it is named like a script and something is at `NAME.out`
+/// (`Err(Some(case))` if nothing is, `Err(None)` if it is not a script). Whether both are
+/// regular files is checked when the case runs, so that a symlink, FIFO or directory in their
+/// place is reported as a failing case rather than silently skipped.
+fn case_for(path: &Path, root: &Path) -> Result<Case, Option<Case>> {
+    let kind = match path.extension().and_then(|e| e.to_str()) {
+        Some("js") => Kind::Script,
+        Some("repl") => Kind::Repl,
+        _ => return Err(None),
     };
     let expected = path.with_extension("out");
-    std::fs::symlink_metadata(&expected).is_ok().then(|| Case { script: path.to_path_buf(), expected, kind })
+    let exists = std::fs::symlink_metadata(&expected).is_ok();
+    let case = Case { script: path.to_path_buf(), expected, kind, root: root.to_path_buf() };
+    if exists { Ok(case) } else { Err(Some(case)) }
+}
+
+/// The directory of `path` (`.` for a bare file name).
+pub(super) fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
 }
 
 /// A case or `.out` file's text: a regular file (no link, FIFO or device), at most

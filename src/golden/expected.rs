@@ -1,18 +1,13 @@
 //! The expected output: matching with wildcards, the diff shown on failure, and `--update`.
 
-use std::path::Path;
-
-use super::{Case, printable};
+use super::Case;
 
 /// Rewrites `case`'s expected output with `actual`: a new file in the same directory renamed
 /// over `NAME.out`, so a symlink put there is replaced, never written through, and a reader
 /// sees the old or the new file, never half of one. The old file's permissions are kept.
 pub fn update_expected(case: &Case, actual: &str) -> std::io::Result<()> {
     use std::io::Write;
-    let dir = match case.expected.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
+    let dir = super::discover::parent_dir(&case.expected);
     let mut builder = tempfile::Builder::new();
     builder.prefix(".wasmcap-update-").suffix(".tmp");
     #[cfg(unix)]
@@ -50,27 +45,6 @@ pub fn matches_expected(expected: &str, actual: &str) -> bool {
     }
     pattern.push('$');
     regex::Regex::new(&pattern).is_ok_and(|re| re.is_match(actual))
-}
-
-/// A unified diff of expected and actual output, coloured unless NO_COLOR is set or stdout
-/// is not a terminal.
-pub fn unified_diff(expected: &str, actual: &str, case: &Case) -> String {
-    use std::io::IsTerminal;
-    let color = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
-    let diff = similar::TextDiff::from_lines(expected, actual);
-    let expected_name = printable(&case.expected.display().to_string());
-    let text = diff.unified_diff().context_radius(3).header(&expected_name, "actual output").to_string();
-    if !color {
-        return text;
-    }
-    text.lines()
-        .map(|line| match line.as_bytes().first() {
-            Some(b'-') => format!("\x1b[31m{line}\x1b[0m\n"),
-            Some(b'+') => format!("\x1b[32m{line}\x1b[0m\n"),
-            Some(b'@') => format!("\x1b[36m{line}\x1b[0m\n"),
-            _ => format!("{line}\n"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -52,6 +52,35 @@ pub struct Settings {
     pub seed: Option<u64>,
     pub timeout: Option<Duration>,
     pub skip: Option<String>,
+    /// `@allow-read[: PATHS]`.
+    pub allow_read: Option<PathSetting>,
+    /// `@allow-write[: PATHS]`.
+    pub allow_write: Option<PathSetting>,
+    /// `@max-heap: MB`, the V8 heap limit.
+    pub max_heap_mb: Option<u32>,
+}
+
+/// What `@max-heap` accepts (as `wasmcap run --max-heap`).
+const MIN_HEAP_MB: u32 = 8;
+
+/// The settings known, for the "unknown setting" message.
+const KNOWN: &str = "@exit, @args, @seed, @timeout, @skip, @allow-read, @allow-write, @max-heap";
+
+/// A grant setting as written: checked against the suite's root when the case runs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathSetting {
+    /// The line it is on, for errors.
+    pub line: usize,
+    /// Comma-separated, blanks around each path ignored; empty for the bare setting (the
+    /// suite's root).
+    pub paths: Vec<String>,
+}
+
+impl PathSetting {
+    fn parse(line: usize, value: &str) -> Self {
+        let paths = value.split(',').map(str::trim).filter(|p| !p.is_empty()).map(String::from).collect();
+        PathSetting { line, paths }
+    }
 }
 
 /// Reads the `// @key: value` lines at the top of a script.
@@ -96,10 +125,17 @@ pub fn parse_settings_for(kind: Kind, source: &str) -> anyhow::Result<Settings> 
             "seed" => settings.seed = Some(value.parse().map_err(|_| bad("an unsigned integer"))?),
             "timeout" => settings.timeout = Some(parse_timeout(value).map_err(|_| bad(TIMEOUT_RULE))?),
             "skip" => settings.skip = Some(if value.is_empty() { "skipped".into() } else { value.into() }),
-            other => bail!(
-                "line {number}: unknown setting @{} (known: @exit, @args, @seed, @timeout, @skip)",
-                shortened(other)
-            ),
+            "allow-read" => settings.allow_read = Some(PathSetting::parse(number, value)),
+            "allow-write" => settings.allow_write = Some(PathSetting::parse(number, value)),
+            "max-heap" => {
+                let bad = || bad(&format!("a heap limit in MB from {MIN_HEAP_MB} to {}", u32::MAX));
+                let mb: u32 = value.parse().map_err(|_| bad())?;
+                if mb < MIN_HEAP_MB {
+                    return Err(bad());
+                }
+                settings.max_heap_mb = Some(mb);
+            }
+            other => bail!("line {number}: unknown setting @{} (known: {KNOWN})", shortened(other)),
         }
     }
     Ok(settings)
@@ -121,6 +157,18 @@ mod tests {
         let err = parse_settings("// @exit: one\n").unwrap_err().to_string();
         assert_eq!(err, "line 1: @exit needs an integer exit code, got 'one'");
         assert!(parse_settings("// @colour: red\n").unwrap_err().to_string().contains("unknown setting @colour"));
+    }
+
+    #[test]
+    fn grants_and_heap_are_read_as_lists_and_numbers() {
+        let s = parse_settings("// @allow-read\n// @allow-write: out , data/x,\n// @max-heap: 64\n").unwrap();
+        assert_eq!(s.allow_read, Some(PathSetting { line: 1, paths: vec![] }));
+        assert_eq!(s.allow_write, Some(PathSetting { line: 2, paths: vec!["out".into(), "data/x".into()] }));
+        assert_eq!(s.max_heap_mb, Some(64));
+        for bad in ["7", "-1", "", "4294967296", "1e3"] {
+            let err = parse_settings(&format!("// @max-heap: {bad}\n")).unwrap_err().to_string();
+            assert_eq!(err, format!("line 1: @max-heap needs a heap limit in MB from 8 to 4294967295, got '{bad}'"));
+        }
     }
 
     #[test]

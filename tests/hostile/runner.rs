@@ -410,7 +410,10 @@ fn bad_settings_are_clear_per_case_failures() {
         ("// @seed: -1", "line 1: @seed needs an unsigned integer, got '-1'".into()),
         ("// @seed: 18446744073709551616", "line 1: @seed needs an unsigned integer, got '18446744073709551616'".into()),
         ("// @exit: 0\n// @exit: 0", "line 2: @exit is set twice (first on line 1)".into()),
-        ("// @allow-write: yes", "line 1: unknown setting @allow-write (known: @exit, @args, @seed, @timeout, @skip)".into()),
+        ("// @allow-writes: yes", "line 1: unknown setting @allow-writes (known: @exit, @args, @seed, @timeout, @skip, @allow-read, @allow-write, @max-heap)".into()),
+        ("// @allow-write: /", "line 1: @allow-write: '/' is an absolute path; a case grants paths relative to its own directory (the suite's root is .)".into()),
+        ("// @allow-read: ..", "line 1: @allow-read: '..' is outside the suite's root; a case may grant only what is under it (the suite's root is .)".into()),
+        ("// @max-heap: 1", "line 1: @max-heap needs a heap limit in MB from 8 to 4294967295, got '1'".into()),
         ("// @args: a\u{1b}[2Jb", "line 1: settings may not contain control characters, found U+001B".into()),
         ("// @skip: x\ry", "line 1: settings may not contain control characters, found U+000D".into()),
         ("// @args: \u{202E}gnp.exe", "line 1: settings may not contain control characters, found U+202E".into()),
@@ -645,7 +648,11 @@ fn fuzz_flags_and_settings_never_panic() {
                 prop_assert!(!text.contains("panicked at") && !text.contains("internal error"), "panic: {}", context);
             }
             prop_assert!(matches!(run.code, Some(0..=2)), "crash: {}", context);
-            prop_assert!(!scratch.path().join("pwned.js").exists(), "a setting granted a write: {}", context);
+            // `wasmcap test --allow-write` is the user's own grant; a case's setting never
+            // reaches outside the suite.
+            let user_granted = flags.iter().any(|f| f.starts_with("--allow-write"));
+            prop_assert!(user_granted || !scratch.path().join("pwned.js").exists(), "a setting granted a write: {}", context);
+            let _ = std::fs::remove_file(scratch.path().join("pwned.js"));
             match run.code {
                 Some(2) => prop_assert!(run.stderr.starts_with("error: "), "exit 2 without an error line: {}", context),
                 Some(1) => prop_assert!(
