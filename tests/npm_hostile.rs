@@ -7,10 +7,23 @@ mod common;
 
 use common::{Scratch, ok};
 
+/// Runs `code` as main.js and returns the refusal's message line. What follows it may only
+/// point into main.js itself (its line, the caret, `at main.js:...`): never a line of a package
+/// file that was refused.
 fn refused(s: &Scratch, code: &str) -> String {
     let run = s.script(code);
     assert_eq!(run.code, 1, "expected a refusal; stdout:\n{}\nstderr:\n{}", run.stdout, run.stderr);
-    run.stderr
+    let mut lines = run.stderr.lines();
+    let message = format!("{}\n", lines.next().unwrap_or_default());
+    for line in lines {
+        let line = line.trim();
+        assert!(
+            line == "^" || line.starts_with("at main.js:") || code.contains(line),
+            "a line that is not main.js's: {line:?}\n{}",
+            run.stderr
+        );
+    }
+    message
 }
 
 #[cfg(unix)]
