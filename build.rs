@@ -24,19 +24,25 @@ fn main() {
     // The options only seed OpState, which is not part of the snapshot; every runtime brings
     // its own (src/runtime.rs).
     let fs = ops::FsAccess { permissions: permissions::Permissions::default(), cwd: PathBuf::from("/") };
-    let extension = ops::wasmcap_runtime::init(ops::Csprng::Os, ops::Output::default(), Vec::new(), fs);
+    let mut extensions = ops::web_platform_extensions();
+    extensions.push(ops::wasmcap_runtime::init(ops::Csprng::Os, ops::Output::default(), Vec::new(), fs));
+    let lazy_scripts = ops::lazy_script_paths(&extensions);
     let snapshot = create_snapshot(
         CreateSnapshotOptions {
             cargo_manifest_dir: env!("CARGO_MANIFEST_DIR"),
             startup_snapshot: None,
             skip_op_registration: false,
-            extensions: vec![extension],
+            extensions,
             extension_transpiler: None,
             with_runtime_cb: None,
         },
         None,
     )
     .unwrap_or_else(|e| panic!("building the V8 startup snapshot failed (an error in the prelude?): {e}"));
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("wasmcap.snap");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let out = out_dir.join("wasmcap.snap");
     std::fs::write(&out, &snapshot.output).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    let table = ops::residual_lazy_scripts_table(&lazy_scripts, &snapshot.consumed_lazy_specifiers);
+    let out = out_dir.join("residual_lazy_scripts.rs");
+    std::fs::write(&out, table).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }

@@ -9,6 +9,8 @@ use deno_core::{OpState, op2, v8};
 
 mod fs;
 pub use fs::*;
+mod web;
+pub use web::*;
 use deno_error::JsErrorBox;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -115,32 +117,10 @@ pub fn op_wasmcap_process_info(state: &mut OpState) -> (Vec<String>, &'static st
     (state.borrow::<ProcessState>().argv.clone(), std::env::consts::OS)
 }
 
-/// Milliseconds since the runtime started, for `performance.now()`.
+/// Milliseconds since the runtime started, for `console.time()`.
 #[op2(fast)]
 pub fn op_wasmcap_now(state: &mut OpState) -> f64 {
     state.borrow::<ProcessState>().started.elapsed().as_secs_f64() * 1000.0
-}
-
-/// UTF-8 decoding for `TextDecoder`: replacement characters (WHATWG's rule, which Rust's
-/// lossy decoding follows) or, with `fatal`, a TypeError.
-#[op2]
-#[string]
-pub fn op_wasmcap_utf8_decode(
-    #[buffer] bytes: &[u8],
-    fatal: bool,
-    ignore_bom: bool,
-) -> Result<String, JsErrorBox> {
-    let bytes = match bytes {
-        [0xEF, 0xBB, 0xBF, rest @ ..] if !ignore_bom => rest,
-        _ => bytes,
-    };
-    if fatal {
-        std::str::from_utf8(bytes)
-            .map(str::to_string)
-            .map_err(|e| JsErrorBox::type_error(format!("The encoded data was not valid for encoding utf-8 (invalid byte at offset {})", e.valid_up_to())))
-    } else {
-        Ok(String::from_utf8_lossy(bytes).into_owned())
-    }
 }
 
 #[op2(fast)]
@@ -195,12 +175,12 @@ pub fn op_wasmcap_guest_bytes(#[string] name: &str) -> Result<Vec<u8>, JsErrorBo
 
 deno_core::extension!(
     wasmcap_runtime,
+    deps = [deno_webidl, deno_web],
     ops = [
         op_wasmcap_random_fill,
         op_wasmcap_print,
         op_wasmcap_process_info,
         op_wasmcap_now,
-        op_wasmcap_utf8_decode,
         op_wasmcap_set_exit_code,
         op_wasmcap_get_exit_code,
         op_wasmcap_exit,
@@ -238,7 +218,19 @@ deno_core::extension!(
 /// guests, the fs ops) from the prelude as plain ES imports: nothing a script can reach holds
 /// them. Scripts cannot import `ext:` modules (deno_core refuses); they reach the public ones
 /// by their `wasmcap:` names, below.
-static PRELUDE: [deno_core::ExtensionFileSource; 7] = [
+static PRELUDE: [deno_core::ExtensionFileSource; 10] = [
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/console_table.js",
+        deno_core::ascii_str_include!("../../js/console_table.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/immediate.js",
+        deno_core::ascii_str_include!("../../js/immediate.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/web.js",
+        deno_core::ascii_str_include!("../../js/web.js"),
+    ),
     deno_core::ExtensionFileSource::new(
         "ext:wasmcap_runtime/inspect.js",
         deno_core::ascii_str_include!("../../js/inspect.js"),

@@ -74,6 +74,9 @@ static V8_STARTED: Once = Once::new();
 /// starts from it instead of evaluating the prelude again.
 static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/wasmcap.snap"));
 
+/// The web platform's scripts that load on first use (streams...): see build.rs.
+static RESIDUAL_LAZY_SCRIPTS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/residual_lazy_scripts.rs"));
+
 /// A heap limit below the isolate's, for the work in progress (see
 /// `Runtime::set_work_heap_limit_mb`).
 struct WorkHeap {
@@ -189,7 +192,8 @@ impl Runtime {
             None => Csprng::Os,
         };
         let fs = FsAccess { permissions: options.permissions.clone(), cwd: cwd.clone() };
-        let mut extensions = vec![wasmcap_runtime::init(csprng, options.output.clone(), argv, fs)];
+        let mut extensions = crate::ops::web_platform_extensions();
+        extensions.push(wasmcap_runtime::init(csprng, options.output.clone(), argv, fs));
         // Ops of host extensions are new to the snapshot: bind them (to `Deno.core.ops`).
         let skip_op_registration = options.extensions.is_empty();
         extensions.extend(options.extensions);
@@ -203,6 +207,9 @@ impl Runtime {
             module_loader: Some(Rc::new(WasmcapLoader::new(tree, cwd.clone(), options.permissions.read))),
             validate_import_attributes_cb: Some(Box::new(crate::loader::validate_import_attributes)),
             startup_snapshot: Some(SNAPSHOT),
+            residual_lazy_js_sources: RESIDUAL_LAZY_SCRIPTS,
+            // Lets structuredClone's `transfer` detach the buffers it moves (within this isolate).
+            shared_array_buffer_store: Some(Default::default()),
             skip_op_registration,
             extensions,
             create_params: Some(create_params),
