@@ -68,13 +68,17 @@ fn loading_the_lazy_web_apis_leaves_no_back_door() {
     let s = Scratch::new();
     let out = ok(s.script(
         r#"
+const before = JSON.stringify(Object.keys(globalThis));
 void ReadableStream, CompressionStream, DecompressionStream, URLPattern;
 console.log([typeof Deno, typeof __bootstrap, typeof __infra, typeof globalThis.core].join(" "));
 console.log([typeof fetch, typeof Response, typeof WebSocket, typeof BroadcastChannel, typeof location, typeof caches, typeof URL.createObjectURL].join(" "));
-console.log(Object.keys(globalThis).length);
+console.log(JSON.stringify(Object.keys(globalThis)) === before, before);
 "#,
     ));
-    assert_eq!(out, "undefined undefined undefined undefined\nundefined undefined undefined undefined undefined undefined undefined\n0\n");
+    assert_eq!(
+        out,
+        "undefined undefined undefined undefined\nundefined undefined undefined undefined undefined undefined undefined\ntrue [\"queueMicrotask\"]\n"
+    );
 }
 
 #[test]
