@@ -40,6 +40,7 @@ import { format, inspect, setInspectHooks } from "ext:wasmcap_runtime/inspect.js
 import { DOMException, web } from "ext:wasmcap_runtime/web.js";
 import { formatTable } from "ext:wasmcap_runtime/console_table.js";
 import { clearImmediate, setImmediate } from "ext:wasmcap_runtime/immediate.js";
+import { addProcessIo, emitExit, startProcessIo } from "ext:wasmcap_runtime/process_io.js";
 
 const {
   ArrayBuffer,
@@ -360,7 +361,9 @@ const process = {
   argv: [], // set by start()
   platform: "",
   exit(code) {
-    op_wasmcap_exit(code === undefined ? op_wasmcap_get_exit_code() : exitCodeFrom(code));
+    if (code !== undefined) op_wasmcap_set_exit_code(exitCodeFrom(code));
+    emitExit();
+    op_wasmcap_exit(op_wasmcap_get_exit_code());
   },
   get exitCode() {
     return op_wasmcap_get_exit_code();
@@ -374,6 +377,8 @@ const process = {
     return { rss: op_wasmcap_rss(), heapTotal, heapUsed, external };
   },
 };
+
+addProcessIo(process, { viewBytes });
 
 function exitCodeFrom(code) {
   const n = Number(code);
@@ -499,6 +504,7 @@ Object.defineProperty(globalThis, "__wasmcapStart", {
     installStreaming();
     [process.argv, process.platform] = op_wasmcap_process_info();
     web.start();
+    startProcessIo();
     // Kept by deno_core in Rust, not in the JS heap: not in the snapshot.
     op_set_format_exception_callback(formatUncaught);
     // Scripts get no back door to deno_core's ops. (deno_core reads Deno.core while it
@@ -508,6 +514,7 @@ Object.defineProperty(globalThis, "__wasmcapStart", {
     return ObjectFreeze({
       __proto__: null,
       inspect,
+      emitExit,
       inspectForPrint: (value) => (typeof value === "string" ? value : inspect(value)),
     });
   },

@@ -11,6 +11,12 @@ mod fs;
 pub use fs::*;
 mod web;
 pub use web::*;
+mod env;
+pub use env::*;
+mod process;
+pub use process::*;
+mod stdio;
+pub use stdio::*;
 use deno_error::JsErrorBox;
 use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
@@ -196,6 +202,13 @@ deno_core::extension!(
         op_wasmcap_stat,
         op_wasmcap_remove,
         op_wasmcap_rename,
+        op_wasmcap_write,
+        op_wasmcap_stdio_info,
+        op_wasmcap_stdin_read,
+        op_wasmcap_env,
+        op_wasmcap_process_facts,
+        op_wasmcap_hrtime,
+        op_wasmcap_cwd,
     ],
     esm_entry_point = "ext:wasmcap_runtime/modules.js",
     options = { csprng: Csprng, output: Output, argv: Vec<String>, fs: FsAccess },
@@ -218,7 +231,11 @@ deno_core::extension!(
 /// guests, the fs ops) from the prelude as plain ES imports: nothing a script can reach holds
 /// them. Scripts cannot import `ext:` modules (deno_core refuses); they reach the public ones
 /// by their `wasmcap:` names, below.
-static PRELUDE: [deno_core::ExtensionFileSource; 10] = [
+static PRELUDE: [deno_core::ExtensionFileSource; 11] = [
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/process_io.js",
+        deno_core::ascii_str_include!("../../js/process_io.js"),
+    ),
     deno_core::ExtensionFileSource::new(
         "ext:wasmcap_runtime/console_table.js",
         deno_core::ascii_str_include!("../../js/console_table.js"),

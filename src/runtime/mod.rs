@@ -57,6 +57,8 @@ pub struct Options {
     /// resident memory (which is where guest memories count). Leave it off in a host
     /// application that runs other work in the same process.
     pub owns_process: bool,
+    /// The environment variables `process.env` shows (`--allow-env`): none by default.
+    pub env: crate::ops::EnvGrant,
 }
 
 /// Caps every guest's linear memory (all `WebAssembly.Memory` objects) at `mb` MiB. V8 takes
@@ -221,6 +223,7 @@ impl Runtime {
         let cwd_url = ModuleSpecifier::from_directory_path(&cwd)
             .map_err(|_| anyhow!("the current directory {} is not a valid path", cwd.display()))?;
         js.op_state().borrow_mut().put(deno_core::error::InitialCwd(cwd_url.into()));
+        js.op_state().borrow_mut().put(options.env);
         js.v8_isolate().set_prepare_stack_trace_callback(relative_stack_trace);
         // The prelude's per-process part (argv, clocks, hiding deno_core): see js/prelude.js.
         // It hands back the functions the host calls.
@@ -377,6 +380,11 @@ impl Runtime {
                     Ok(())
                 }),
         };
+        // process.on("exit") listeners, under the same limits.
+        let result = match result {
+            Ok(()) if self.stopped.get().is_none() && !self.exit_status().0 => self.emit_exit().await,
+            other => other,
+        };
         drop(guard);
         if let Some(stopped) = self.stopped.get() {
             return Err(stopped.into());
@@ -460,6 +468,12 @@ impl Runtime {
             }
         })
         .await
+    }
+
+    /// Runs the script's "exit" listeners (js/process_io.js) once its event loop is done.
+    async fn emit_exit(&mut self) -> Result<(), CoreError> {
+        let Ok(hook) = self.host_hook("emitExit") else { return Ok(()) };
+        self.js.call(&hook).await.map(|_| ()).map_err(|e| CoreError::from(CoreErrorKind::Js(e)))
     }
 
     fn exit_code(&self) -> i32 {
