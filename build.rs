@@ -11,7 +11,10 @@ use std::path::PathBuf;
 
 use deno_core::snapshot::{CreateSnapshotOptions, create_snapshot};
 use wasmcap_extension::permissions::Permissions;
-use wasmcap_extension::{Csprng, FsAccess, Output, wasmcap_runtime};
+use wasmcap_extension::{
+    Csprng, FsAccess, Output, lazy_script_paths, residual_lazy_scripts_table, wasmcap_runtime,
+    web_platform_extensions,
+};
 
 fn main() {
     // A change to the extension (its Rust or its JS) rebuilds this script, which reruns it.
@@ -19,23 +22,29 @@ fn main() {
     // The options only seed OpState, which is not part of the snapshot; every runtime brings
     // its own (src/runtime/mod.rs).
     let fs = FsAccess { permissions: Permissions::default(), cwd: PathBuf::from("/") };
-    let extension = wasmcap_runtime::init(Csprng::Os, Output::default(), Vec::new(), fs);
+    let mut extensions = web_platform_extensions();
+    extensions.push(wasmcap_runtime::init(Csprng::Os, Output::default(), Vec::new(), fs));
+    let lazy_scripts = lazy_script_paths(&extensions);
     let snapshot = create_snapshot(
         CreateSnapshotOptions {
             cargo_manifest_dir: env!("CARGO_MANIFEST_DIR"),
             startup_snapshot: None,
             skip_op_registration: false,
-            extensions: vec![extension],
+            extensions,
             extension_transpiler: None,
             with_runtime_cb: None,
         },
         None,
     )
     .unwrap_or_else(|e| panic!("building the V8 startup snapshot failed (an error in the prelude?): {e}"));
-    // None today (the extension's JS is compiled in), but deno_core asks for them.
+    // deno_web's scripts, read from its crate's directory (wasmcap's own JS is compiled in).
     for file in &snapshot.files_loaded_during_snapshot {
         println!("cargo:rerun-if-changed={}", file.display());
     }
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("wasmcap.snap");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let out = out_dir.join("wasmcap.snap");
     std::fs::write(&out, &snapshot.output).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
+    let table = residual_lazy_scripts_table(&lazy_scripts, &snapshot.consumed_lazy_specifiers);
+    let out = out_dir.join("residual_lazy_scripts.rs");
+    std::fs::write(&out, table).unwrap_or_else(|e| panic!("cannot write {}: {e}", out.display()));
 }

@@ -2,6 +2,7 @@
 // runtime's output (stdout, stderr, or the golden runner's capture) through one op.
 import { primordials } from "ext:core/mod.js";
 import { op_wasmcap_now, op_wasmcap_print } from "ext:core/ops";
+import { formatTable } from "ext:wasmcap_runtime/console_table.js";
 import { format, inspect } from "ext:wasmcap_runtime/inspect.js";
 
 const {
@@ -37,6 +38,7 @@ export const console = {
     print(true, [err.stack]);
   },
   dir: (value, options) => print(false, [inspect(value, options)]),
+  table: (data, properties) => print(false, [formatTable(data, properties)]),
   assert: (condition, ...args) => {
     if (condition) return;
     if (args.length === 0) print(true, ["Assertion failed"]);

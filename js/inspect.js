@@ -8,6 +8,7 @@
 // contributors; MIT License (the notice is in Node's LICENSE file).
 
 const customInspectSymbol = Symbol.for('nodejs.util.inspect.custom');
+const denoCustomInspectSymbol = Symbol.for('Deno.privateCustomInspect');
 
 // ---------------------------------------------------------------------------
 // Hooks provided by the embedder (all optional).
@@ -577,6 +578,17 @@ function formatValue(ctx, value, recurseTimes, typedArray) {
         if (typeof ret !== 'string') return formatValue(ctx, ret, recurseTimes);
         return ret.replaceAll('\n', `\n${' '.repeat(ctx.indentationLvl)}`);
       }
+    }
+  }
+
+  // The web platform's classes (deno_web: Event, AbortSignal, Blob...) describe themselves
+  // through Deno's private hook, which takes (inspect, options) and returns the text.
+  if (ctx.customInspect) {
+    const denoInspect = value[denoCustomInspectSymbol];
+    if (typeof denoInspect === 'function' && !(value.constructor && value.constructor.prototype === value)) {
+      const options = { ...getUserOptions(ctx, false), depth: ctx.depth === null ? null : ctx.depth - recurseTimes };
+      const ret = denoInspect.call(context, (v, opts) => inspect(v, { ...options, ...opts }), options);
+      if (typeof ret === 'string') return ret.replaceAll('\n', `\n${' '.repeat(ctx.indentationLvl)}`);
     }
   }
 
@@ -1575,3 +1587,4 @@ function formatWithOptionsInternal(inspectOptions, args) {
 }
 
 export default { inspect, format, formatWithOptions, setInspectHooks };
+export { getStringWidth, isMap, isSet }; // for console.table

@@ -19,12 +19,14 @@ import { core, primordials } from "ext:core/mod.js";
 import {
   op_wasmcap_main_evaluated,
   op_wasmcap_random_fill,
-  op_wasmcap_utf8_decode,
   op_set_format_exception_callback,
 } from "ext:core/ops";
 import { console } from "ext:wasmcap_runtime/console.js";
 import { inspect, setInspectHooks } from "ext:wasmcap_runtime/inspect.js";
-import { performance, process, startProcess } from "ext:wasmcap_runtime/process.js";
+import { process, startProcess } from "ext:wasmcap_runtime/process.js";
+import { DOMException, web } from "ext:wasmcap_runtime/web.js";
+import { clearImmediate, setImmediate } from "ext:wasmcap_runtime/immediate.js";
+import { emitExit, startProcessIo } from "ext:wasmcap_runtime/process_io.js";
 import { clearInterval, clearTimeout, setInterval, setTimeout } from "ext:wasmcap_runtime/timers.js";
 import { captureLateBuiltins, describe, typedArrayKind, viewBytes, wasm } from "ext:wasmcap_runtime/util.js";
 
@@ -67,29 +69,6 @@ function formatUncaught(value) {
     return `Uncaught ${inspect(value)}`;
   } catch {
     return null;
-  }
-}
-
-// --- DOMException (what Web Crypto throws) --------------------------------------------
-
-const domExceptionCodes = {
-  IndexSizeError: 1, NotFoundError: 8, NotSupportedError: 9, InvalidStateError: 11,
-  SyntaxError: 12, InvalidAccessError: 15, TypeMismatchError: 17, QuotaExceededError: 22,
-  AbortError: 20, DataCloneError: 25,
-};
-
-class DOMException extends Error {
-  #name;
-  constructor(message = "", name = "Error") {
-    super(`${message}`);
-    this.#name = `${name}`;
-    ErrorCaptureStackTrace(this, DOMException);
-  }
-  get name() {
-    return this.#name;
-  }
-  get code() {
-    return domExceptionCodes[this.#name] ?? 0;
   }
 }
 
@@ -157,78 +136,6 @@ function randomUUID() {
   return uuid;
 }
 
-// --- text ------------------------------------------------------------------------------
-
-class TextEncoder {
-  get encoding() {
-    return "utf-8";
-  }
-  encode(input = "") {
-    return core.encode(`${input}`);
-  }
-  encodeInto(source, destination) {
-    if (typedArrayKind(destination) !== "Uint8Array") {
-      throw new TypeError(`TextEncoder.encodeInto: destination must be a Uint8Array, got ${describe(destination)}`);
-    }
-    const text = `${source}`;
-    const bytes = core.encode(text);
-    const length = TypedArrayPrototypeGetLength(bytes);
-    // Copy only whole characters: find the longest prefix that fits.
-    let written = TypedArrayPrototypeGetLength(destination);
-    if (written > length) written = length;
-    while (written > 0 && written < length && (bytes[written] & 0xc0) === 0x80) written--;
-    TypedArrayPrototypeSet(destination, new Uint8Array(TypedArrayPrototypeGetBuffer(bytes), 0, written));
-    const read = written === length ? text.length : decodedLength(bytes, written);
-    return { read, written };
-  }
-}
-
-function decodedLength(utf8, length) {
-  // UTF-16 code units of a valid UTF-8 prefix: 4-byte sequences become surrogate pairs.
-  let units = 0;
-  for (let i = 0; i < length; i++) {
-    const byte = utf8[i];
-    if ((byte & 0xc0) !== 0x80) units += byte >= 0xf0 ? 2 : 1;
-  }
-  return units;
-}
-
-class TextDecoder {
-  #fatal;
-  #ignoreBOM;
-  constructor(label = "utf-8", options = undefined) {
-    const normalized = StringPrototypeToLowerCase(StringPrototypeTrim(`${label}`));
-    if (normalized !== "utf-8" && normalized !== "utf8" && normalized !== "unicode-1-1-utf-8") {
-      throw new RangeError(`TextDecoder: the encoding '${label}' is not supported (only utf-8)`);
-    }
-    // A WebIDL dictionary: undefined and null mean "no options", as in Node and Deno.
-    if (options !== undefined && options !== null && typeof options !== "object" && typeof options !== "function") {
-      throw new TypeError(`TextDecoder: options must be an object, got ${describe(options)}`);
-    }
-    this.#fatal = !!options?.fatal;
-    this.#ignoreBOM = !!options?.ignoreBOM;
-  }
-  get encoding() {
-    return "utf-8";
-  }
-  get fatal() {
-    return this.#fatal;
-  }
-  get ignoreBOM() {
-    return this.#ignoreBOM;
-  }
-  decode(input = new Uint8Array(0), options = undefined) {
-    if (options?.stream) {
-      throw new TypeError("TextDecoder: streaming decode is not supported; decode whole buffers");
-    }
-    const bytes = viewBytes(input);
-    if (bytes === undefined) {
-      throw new TypeError(`TextDecoder.decode: expected an ArrayBuffer or ArrayBufferView, got ${describe(input)}`);
-    }
-    return op_wasmcap_utf8_decode(bytes, this.#fatal, this.#ignoreBOM);
-  }
-}
-
 // --- install ---------------------------------------------------------------------------
 
 function defineGlobals(values) {
@@ -240,27 +147,14 @@ function defineGlobals(values) {
 defineGlobals({
   console,
   crypto: { getRandomValues, randomUUID },
-  DOMException,
-  TextEncoder,
-  TextDecoder,
   setTimeout,
   setInterval,
   clearTimeout,
   clearInterval,
-  performance,
-  structuredClone,
+  setImmediate,
+  clearImmediate,
   process,
 });
-
-// structuredClone, with the HTML standard's error for what cannot be cloned (a function, a
-// symbol, a WeakMap...): a "DataCloneError" DOMException, where V8 throws a TypeError.
-function throwDataCloneError(message) {
-  throw new DOMException(message, "DataCloneError");
-}
-
-function structuredClone(value) {
-  return core.deserialize(core.serialize(value, { __proto__: null }, throwDataCloneError));
-}
 
 // WebAssembly.compileStreaming / instantiateStreaming: V8 hands these to an embedder callback
 // that deno_core does not install (calling them aborted the process). wasmcap has no fetch, so
@@ -340,6 +234,8 @@ Object.defineProperty(globalThis, "__wasmcapStart", {
     captureLateBuiltins();
     installStreaming();
     startProcess();
+    web.start();
+    startProcessIo();
     // Kept by deno_core in Rust, not in the JS heap: not in the snapshot.
     op_set_format_exception_callback(formatUncaught);
     // Scripts get no back door to deno_core's ops. (deno_core reads Deno.core while it
@@ -349,6 +245,7 @@ Object.defineProperty(globalThis, "__wasmcapStart", {
     return ObjectFreeze({
       __proto__: null,
       inspect,
+      emitExit,
       inspectForPrint: (value) => (typeof value === "string" ? value : inspect(value)),
     });
   },

@@ -1,23 +1,25 @@
-// The `process` and `performance` globals: argv, platform, the exit code and exit, memory
-// use, and the runtime's clock.
+// The `process` global: argv, platform, the exit code and exit, memory use; its I/O, env,
+// clocks and events come from process_io.js.
 import { core, primordials } from "ext:core/mod.js";
 import {
   op_wasmcap_exit,
   op_wasmcap_get_exit_code,
-  op_wasmcap_now,
   op_wasmcap_process_info,
   op_wasmcap_rss,
   op_wasmcap_set_exit_code,
 } from "ext:core/ops";
 import { inspect } from "ext:wasmcap_runtime/inspect.js";
+import { addProcessIo, emitExit } from "ext:wasmcap_runtime/process_io.js";
 
-const { Date, Number, NumberIsInteger, TypeError } = primordials;
+const { Number, NumberIsInteger, TypeError } = primordials;
 
 export const process = {
   argv: [], // set by startProcess()
   platform: "",
   exit(code) {
-    op_wasmcap_exit(code === undefined ? op_wasmcap_get_exit_code() : exitCodeFrom(code));
+    if (code !== undefined) op_wasmcap_set_exit_code(exitCodeFrom(code));
+    emitExit();
+    op_wasmcap_exit(op_wasmcap_get_exit_code());
   },
   get exitCode() {
     return op_wasmcap_get_exit_code();
@@ -32,6 +34,8 @@ export const process = {
   },
 };
 
+addProcessIo(process);
+
 function exitCodeFrom(code) {
   const n = Number(code);
   if (!NumberIsInteger(n)) {
@@ -40,10 +44,7 @@ function exitCodeFrom(code) {
   return n | 0;
 }
 
-export const performance = { now: () => op_wasmcap_now(), timeOrigin: 0 }; // timeOrigin: set by startProcess()
-
 // What depends on the running process, not the snapshot: called by the prelude's start().
 export function startProcess() {
   [process.argv, process.platform] = op_wasmcap_process_info();
-  performance.timeOrigin = Date.now() - op_wasmcap_now();
 }

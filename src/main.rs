@@ -29,6 +29,9 @@ struct RunFlags {
     /// Let wasmcap:fs write files (all, or a comma-separated list of files and directories).
     #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true)]
     allow_write: Option<Option<String>>,
+    /// Let process.env show environment variables (all, or a comma-separated list of names).
+    #[arg(long, value_name = "NAMES", num_args = 0..=1, require_equals = true, value_parser = parse_env_names)]
+    allow_env: Option<Option<String>>,
     /// V8 heap limit in MB; reaching it stops the script with an "out of memory" error.
     #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u32).range(8..))]
     max_heap: Option<u32>,
@@ -53,6 +56,11 @@ impl RunFlags {
             max_heap_mb: self.max_heap.map(|mb| mb as usize),
             timeout: self.timeout,
             owns_process: true,
+            env: match &self.allow_env {
+                None => wasmcap::extension::EnvGrant::Denied,
+                // Checked by parse_env_names when the flag was read.
+                Some(names) => wasmcap::extension::EnvGrant::from_flag(names.as_deref()).unwrap_or_default(),
+            },
             ..Default::default()
         }
     }
@@ -68,6 +76,10 @@ impl RunFlags {
 
 /// The longest `--timeout` (about 136 years): past it a deadline cannot be represented.
 const MAX_TIMEOUT_SECS: f64 = u32::MAX as f64;
+
+fn parse_env_names(text: &str) -> Result<String, String> {
+    wasmcap::extension::EnvGrant::from_flag(Some(text)).map(|_| text.to_string())
+}
 
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     match text.trim().parse::<f64>() {

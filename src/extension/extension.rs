@@ -7,17 +7,18 @@ use crate::node::*;
 use crate::output::op_wasmcap_print;
 use crate::process::*;
 use crate::random::op_wasmcap_random_fill;
-use crate::text::op_wasmcap_utf8_decode;
+use crate::env::op_wasmcap_env;
+use crate::stdio::{op_wasmcap_stdin_read, op_wasmcap_stdio_info, op_wasmcap_write};
 use crate::{Csprng, FsAccess, Output, ProcessState};
 
 deno_core::extension!(
     wasmcap_runtime,
+    deps = [deno_webidl, deno_web],
     ops = [
         op_wasmcap_random_fill,
         op_wasmcap_print,
         op_wasmcap_process_info,
         op_wasmcap_now,
-        op_wasmcap_utf8_decode,
         op_wasmcap_set_exit_code,
         op_wasmcap_get_exit_code,
         op_wasmcap_exit,
@@ -36,6 +37,13 @@ deno_core::extension!(
         op_wasmcap_read_chunk_limit,
         op_wasmcap_require_resolve,
         op_wasmcap_require_read,
+        op_wasmcap_write,
+        op_wasmcap_stdio_info,
+        op_wasmcap_stdin_read,
+        op_wasmcap_env,
+        op_wasmcap_process_facts,
+        op_wasmcap_hrtime,
+        op_wasmcap_cwd,
     ],
     esm_entry_point = "ext:wasmcap_runtime/modules.js",
     options = { csprng: Csprng, output: Output, argv: Vec<String>, fs: FsAccess },
@@ -58,7 +66,23 @@ deno_core::extension!(
 /// the guests, the fs ops) from the prelude as plain ES imports: nothing a script can reach
 /// holds them. Scripts cannot import `ext:` modules (deno_core refuses); they reach the public
 /// ones by their `wasmcap:` names, below.
-static PRELUDE: [deno_core::ExtensionFileSource; 16] = [
+static PRELUDE: [deno_core::ExtensionFileSource; 20] = [
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/process_io.js",
+        deno_core::ascii_str_include!("../../js/process_io.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/console_table.js",
+        deno_core::ascii_str_include!("../../js/console_table.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/immediate.js",
+        deno_core::ascii_str_include!("../../js/immediate.js"),
+    ),
+    deno_core::ExtensionFileSource::new(
+        "ext:wasmcap_runtime/web.js",
+        deno_core::ascii_str_include!("../../js/web.js"),
+    ),
     deno_core::ExtensionFileSource::new(
         "ext:wasmcap_runtime/inspect.js",
         deno_core::ascii_str_include!("../../js/inspect.js"),

@@ -13,7 +13,9 @@ mod output;
 pub mod permissions;
 mod process;
 mod random;
-mod text;
+mod stdio;
+mod web;
+pub mod env;
 
 pub use extension::{PUBLIC_MODULES, wasmcap_runtime};
 pub use fs::FsAccess;
@@ -22,3 +24,5 @@ pub use node::{NODE_BUILTINS, RequireAccess, RequireHost};
 pub use output::Output;
 pub use process::ProcessState;
 pub use random::Csprng;
+pub use env::EnvGrant;
+pub use web::{lazy_script_paths, residual_lazy_scripts_table, web_platform_extensions};

@@ -64,6 +64,8 @@ pub struct Options {
     /// resident memory (which is where guest memories count). Leave it off in a host
     /// application that runs other work in the same process.
     pub owns_process: bool,
+    /// The environment variables `process.env` shows (`--allow-env`): none by default.
+    pub env: wasmcap_extension::EnvGrant,
 }
 
 /// Caps every guest's linear memory (all `WebAssembly.Memory` objects) at `mb` MiB. V8 takes
@@ -80,6 +82,9 @@ static V8_STARTED: Once = Once::new();
 /// The V8 heap right after the prelude has run, made at build time by build.rs: a runtime
 /// starts from it instead of evaluating the prelude again.
 static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/wasmcap.snap"));
+
+/// The web platform's scripts that load on first use (streams...): see build.rs.
+static RESIDUAL_LAZY_SCRIPTS: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/residual_lazy_scripts.rs"));
 
 /// A heap limit below the isolate's, for the work in progress (see
 /// `Runtime::set_work_heap_limit_mb`).
@@ -176,7 +181,8 @@ impl Runtime {
             None => Csprng::Os,
         };
         let fs = FsAccess { permissions: options.permissions.clone(), cwd: cwd.clone() };
-        let mut extensions = vec![wasmcap_runtime::init(csprng, options.output.clone(), argv, fs)];
+        let mut extensions = wasmcap_extension::web_platform_extensions();
+        extensions.push(wasmcap_runtime::init(csprng, options.output.clone(), argv, fs));
         // Ops of host extensions are new to the snapshot: bind them (to `Deno.core.ops`).
         let skip_op_registration = options.extensions.is_empty();
         extensions.extend(options.extensions);
@@ -195,6 +201,9 @@ impl Runtime {
             module_loader: Some(loader.clone()),
             validate_import_attributes_cb: Some(Box::new(crate::loader::validate_import_attributes)),
             startup_snapshot: Some(SNAPSHOT),
+            residual_lazy_js_sources: RESIDUAL_LAZY_SCRIPTS,
+            // Lets structuredClone's `transfer` detach the buffers it moves (within this isolate).
+            shared_array_buffer_store: Some(Default::default()),
             skip_op_registration,
             extensions,
             create_params: Some(create_params),
@@ -209,6 +218,7 @@ impl Runtime {
         js.op_state().borrow_mut().put(deno_core::error::InitialCwd(cwd_url.into()));
         // For failures the loader's callbacks see without the loader (import attributes).
         js.op_state().borrow_mut().put(sources.clone());
+        js.op_state().borrow_mut().put(options.env);
         js.v8_isolate().set_prepare_stack_trace_callback(relative_stack_trace);
         // The prelude's per-process part (argv, clocks, hiding deno_core): see js/prelude.js.
         // It hands back the functions the host calls.
@@ -369,6 +379,11 @@ impl Runtime {
                     Ok(())
                 }),
         };
+        // process.on("exit") listeners, under the same limits.
+        let result = match result {
+            Ok(()) if self.stopped.get().is_none() && !self.exit_status().0 => self.emit_exit().await,
+            other => other,
+        };
         drop(guard);
         if let Some(stopped) = self.stopped.get() {
             return Err(stopped.into());
@@ -456,6 +471,12 @@ impl Runtime {
             }
         })
         .await
+    }
+
+    /// Runs the script's "exit" listeners (js/process_io.js) once its event loop is done.
+    async fn emit_exit(&mut self) -> Result<(), CoreError> {
+        let Ok(hook) = self.host_hook("emitExit") else { return Ok(()) };
+        self.js.call(&hook).await.map(|_| ()).map_err(|e| CoreError::from(CoreErrorKind::Js(e)))
     }
 
     fn exit_code(&self) -> i32 {
