@@ -57,8 +57,13 @@ setInspectHooks({
   isModuleNamespaceObject: (value) => core.isModuleNamespaceObject(value),
 });
 
-// Lets the host tell "the main module threw" from "a promise rejection went unhandled".
-core.addMainModuleHandler(() => op_wasmcap_main_evaluated());
+// Lets the host tell "the main module threw" from "a promise rejection went unhandled". Then
+// runs the process.nextTick callbacks the module queued before any timer, as Node does after
+// an ES module's evaluation (deno_core's event loop would fire an expired timer first).
+core.addMainModuleHandler(() => {
+  op_wasmcap_main_evaluated();
+  core.runNextTicks();
+});
 
 // An uncaught value that is not an Error (`throw { code: 42 }`) is shown the way console.log
 // shows it, not as V8's "#<Object>". Errors and strings keep the default ("Uncaught TypeError:
