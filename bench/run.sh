@@ -4,7 +4,11 @@
 # Installs its peers (npm into bench/node_modules from the committed lockfile, PyPI into
 # bench/.venv from bench/requirements.txt, gcc/hyperfine from Debian if missing), builds
 # wasmcap (release) and the native C harnesses, measures everything on this machine in one
-# run, then writes bench/RESULTS.md and bench/results.png. Raw data: bench/out/.
+# run, then writes bench/RESULTS.md and bench/results.png from the raw data, which it keeps in
+# bench/data/ (committed with them: `report.py bench/data ...` re-derives the tables).
+#
+# The results describe the tree they are committed with, so a tree with uncommitted changes
+# to what is measured is refused (BENCH_ALLOW_DIRTY=1 measures it anyway, marked "-dirty").
 #
 #   bench/run.sh            the full run (about 5 minutes on 2 cores, see bench/README.md)
 #   BENCH_QUICK=1 bench/run.sh   a smoke run: 2 repetitions of >= 50 ms, fewer cold starts
@@ -24,6 +28,19 @@ else
 fi
 ONLY=${BENCH_ONLY:-aead twosum coldstart instantiate host}
 wants() { [[ " $ONLY " == *" $1 "* ]]; }
+
+# What is measured: everything but the bench's own outputs.
+measured=(src js guest bench build.rs Cargo.toml Cargo.lock ':!bench/RESULTS.md' ':!bench/results.png' ':!bench/data')
+commit=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+if ! git -C "$root" diff --quiet HEAD -- "${measured[@]}" 2>/dev/null; then
+    if [[ -z ${BENCH_ALLOW_DIRTY:-} ]]; then
+        echo "bench/run.sh: the tree has uncommitted changes to what it measures:" >&2
+        git -C "$root" status --short -- "${measured[@]}" >&2
+        echo "Commit them first (RESULTS.md must describe a commit), or BENCH_ALLOW_DIRTY=1 for a trial run." >&2
+        exit 1
+    fi
+    commit=$commit-dirty
+fi
 
 started=$SECONDS
 step() { printf '\n\033[1m[%3ds] %s\033[0m\n' "$((SECONDS - started))" "$*" >&2; }
@@ -151,9 +168,12 @@ step "report"
     echo "{\"bench\":\"env\",\"key\":\"deno\",\"value\":\"$("$deno" --version | head -n1)\"}"
     echo "{\"bench\":\"env\",\"key\":\"python\",\"value\":\"$("$py" --version)\"}"
     echo "{\"bench\":\"env\",\"key\":\"gcc\",\"value\":\"$(gcc --version | head -n1)\"}"
-    echo "{\"bench\":\"env\",\"key\":\"wasmcap\",\"value\":\"$(git -C "$root" describe --always --dirty 2>/dev/null || echo unknown)\"}"
+    echo "{\"bench\":\"env\",\"key\":\"wasmcap\",\"value\":\"$commit\"}"
     echo "{\"bench\":\"env\",\"key\":\"date\",\"value\":\"$(date -u '+%Y-%m-%d %H:%M UTC')\"}"
     echo "{\"bench\":\"env\",\"key\":\"duration_s\",\"value\":\"$((SECONDS - started))\"}"
 } >>"$out/env.jsonl"
-"$py" "$bench/report.py" "$out" "$bench/RESULTS.md" "$bench/results.png"
+data=$bench/data
+rm -rf "$data" && mkdir -p "$data"
+cp "$out"/*.jsonl "$out"/coldstart-*.json "$data"/ 2>/dev/null || true
+"$py" "$bench/report.py" "$data" "$bench/RESULTS.md" "$bench/results.png"
 step "done in $((SECONDS - started)) s: bench/RESULTS.md, bench/results.png"

@@ -49,13 +49,16 @@ int main(int argc, char **argv)
     arena = calloc(arena_size, 1);
     double ms[100], best = 1e300;
     int32_t pair[2] = {-1, -1};
-    for (int r = 0; r < runs; r++) {
+    // Run -1 is the warm-up (page faults on the arena), untimed as in every harness.
+    for (int r = -1; r < runs; r++) {
         memset(arena, 0, arena_used ? (size_t)(arena_used - arena) : 0);
         arena_used = arena;
         double t0 = now_ms();
         int status = twosum(nums, N, target, pair);
-        ms[r] = now_ms() - t0;
+        double dt = now_ms() - t0;
         if (status != 1) { fprintf(stderr, "twosum: status %d\n", status); return 1; }
+        if (r < 0) continue;
+        ms[r] = dt;
         if (ms[r] < best) best = ms[r];
     }
     double sorted[100];
@@ -66,7 +69,8 @@ int main(int argc, char **argv)
         }
     printf("{\"bench\":\"twosum\",\"impl\":\"c-native\",\"answer\":[%d,%d],\"ms\":[", pair[0], pair[1]);
     for (int r = 0; r < runs; r++) printf("%s%.6f", r ? "," : "", ms[r]);
-    printf("],\"best_ms\":%.6f,\"median_ms\":%.6f}\n", best, sorted[runs / 2]);
-    fprintf(stderr, "  %-22s [%d,%d]  best of %d: %8.2f ms\n", "c-native", pair[0], pair[1], runs, best);
+    double median = runs % 2 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
+    printf("],\"best_ms\":%.6f,\"median_ms\":%.6f}\n", best, median);
+    fprintf(stderr, "  %-22s [%d,%d]  median of %d: %8.2f ms\n", "c-native", pair[0], pair[1], runs, median);
     return 0;
 }

@@ -1,3 +1,5 @@
+import { median } from "./measure.js";
+
 // The Two Sum input of examples/twosum.js (and of peers.py, twosum.c): 500,000 numbers
 // from [-10^9, 10^9] by xorshift32, all even but the last, which is odd, so the only pair
 // that reaches the odd target nums[123457] + nums[n - 1] ends the scan at the last element.
@@ -16,15 +18,14 @@ export function twoSumInput(n = 500000) {
   return { nums, target: nums[123457 % n] + nums[n - 1] };
 }
 
-// Best (and median) of `runs` timed calls, one JSON record.
-export function bestOf(runs, fn) {
+// `runs` timed calls after one untimed warm-up (as in every harness), one JSON record.
+export function timedRuns(runs, fn) {
   const ms = [];
-  let answer;
+  let answer = fn();
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
     answer = fn();
     ms.push(performance.now() - t0);
   }
-  const sorted = [...ms].sort((a, b) => a - b);
-  return { answer, ms, best_ms: sorted[0], median_ms: sorted[sorted.length >> 1] };
+  return { answer, ms, best_ms: Math.min(...ms), median_ms: median(ms) };
 }

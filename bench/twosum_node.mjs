@@ -1,6 +1,6 @@
 // Two Sum in Node.js: the same Map algorithm as wasmcap's twoSumJs, on the same input.
 import { emit, options } from "./measure.js";
-import { bestOf, twoSumInput } from "./twosum_input.js";
+import { timedRuns, twoSumInput } from "./twosum_input.js";
 
 function twoSumJs(nums, target) {
   const firstIndex = new Map();
@@ -15,5 +15,5 @@ function twoSumJs(nums, target) {
 
 const { runs } = options(process.argv);
 const { nums, target } = twoSumInput();
-const r = bestOf(runs, () => twoSumJs(nums, target));
-emit({ bench: "twosum", impl: "node-js", ...r }, `  ${"node-js".padEnd(22)} ${JSON.stringify(r.answer)}  best of ${runs}: ${r.best_ms.toFixed(2).padStart(8)} ms`);
+const r = timedRuns(runs, () => twoSumJs(nums, target));
+emit({ bench: "twosum", impl: "node-js", ...r }, `  ${"node-js".padEnd(22)} ${JSON.stringify(r.answer)}  median of ${runs}: ${r.median_ms.toFixed(2).padStart(8)} ms`);
