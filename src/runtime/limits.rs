@@ -287,7 +287,6 @@ pub struct Budget {
     /// Set when a request was refused, until the heap-limit callback reads it: V8 runs its
     /// last-resort collection (and so that callback) before it gives up on the request.
     refused: AtomicBool,
-    small: SmallBlocks,
 }
 
 impl Budget {
@@ -328,12 +327,7 @@ pub struct CountingAllocator;
 impl CountingAllocator {
     /// An allocator with `limit` bytes (`usize::MAX`: unlimited) and a handle on its count.
     pub fn new(limit: usize) -> (v8::UniqueRef<v8::Allocator>, Arc<Budget>) {
-        let budget = Arc::new(Budget {
-            used: AtomicUsize::new(0),
-            limit,
-            refused: AtomicBool::new(false),
-            small: SmallBlocks::default(),
-        });
+        let budget = Arc::new(Budget { used: AtomicUsize::new(0), limit, refused: AtomicBool::new(false) });
         static VTABLE: v8::RustAllocatorVtable<Budget> = v8::RustAllocatorVtable {
             allocate: allocate_zeroed,
             allocate_uninitialized,
@@ -350,16 +344,9 @@ unsafe extern "C" fn allocate_zeroed(budget: &Budget, len: usize) -> *mut c_void
     if !budget.reserve(len) {
         return std::ptr::null_mut();
     }
-    let ptr = match budget.small.take(len) {
-        Some(block) => {
-            // SAFETY: a cached block of at least `len` bytes that nothing else holds.
-            unsafe { block.cast::<u8>().write_bytes(0, len) };
-            block
-        }
-        // calloc(0) may return null, which V8 would read as failure: ask for at least one byte.
-        // SAFETY: plain libc allocation.
-        None => unsafe { libc::calloc(SmallBlocks::size_for(len), 1) },
-    };
+    // calloc(0) may return null, which V8 would read as failure: ask for at least one byte.
+    // SAFETY: plain libc allocation.
+    let ptr = unsafe { libc::calloc(len.max(1), 1) };
     if ptr.is_null() {
         budget.release(len);
     }
@@ -370,11 +357,8 @@ unsafe extern "C" fn allocate_uninitialized(budget: &Budget, len: usize) -> *mut
     if !budget.reserve(len) {
         return std::ptr::null_mut();
     }
-    let ptr = match budget.small.take(len) {
-        Some(block) => block,
-        // SAFETY: plain libc allocation.
-        None => unsafe { libc::malloc(SmallBlocks::size_for(len)) },
-    };
+    // SAFETY: plain libc allocation.
+    let ptr = unsafe { libc::malloc(len.max(1)) };
     if ptr.is_null() {
         budget.release(len);
     }
@@ -382,65 +366,9 @@ unsafe extern "C" fn allocate_uninitialized(budget: &Budget, len: usize) -> *mut
 }
 
 unsafe extern "C" fn free(budget: &Budget, data: *mut c_void, len: usize) {
-    if let Some(data) = budget.small.keep(data, len) {
-        // SAFETY: `data` came from calloc/malloc above.
-        unsafe { libc::free(data) };
-    }
+    // SAFETY: `data` came from calloc/malloc above.
+    unsafe { libc::free(data) };
     budget.release(len);
-}
-
-/// Freed small backing stores, kept for the next ArrayBuffer of their size class. Every
-/// small call through a wasmcap: module returns a fresh Uint8Array, and V8 (as rusty_v8 builds
-/// it) puts none on its own heap: without this each one is a malloc on the script's thread and
-/// a free on V8's sweeper thread, glibc's slowest pairing. Classes are multiples of 16 bytes up
-/// to 256; each keeps at most 256 blocks (64 KiB for all of them), the rest go back to libc.
-#[derive(Default)]
-struct SmallBlocks {
-    classes: [Mutex<Vec<usize>>; SmallBlocks::CLASSES],
-}
-
-impl SmallBlocks {
-    const CLASSES: usize = 16;
-    const GRAIN: usize = 16;
-    const KEEP: usize = 256;
-
-    fn class(len: usize) -> Option<usize> {
-        (len <= Self::CLASSES * Self::GRAIN).then(|| len.max(1).div_ceil(Self::GRAIN) - 1)
-    }
-
-    /// What to ask libc for: a small request is rounded up to its class, so that any block
-    /// of the class fits any request of it.
-    fn size_for(len: usize) -> usize {
-        Self::class(len).map_or(len, |c| (c + 1) * Self::GRAIN)
-    }
-
-    fn take(&self, len: usize) -> Option<*mut c_void> {
-        let class = Self::class(len)?;
-        let block = self.classes[class].lock().unwrap_or_else(|e| e.into_inner()).pop()?;
-        Some(block as *mut c_void)
-    }
-
-    /// Keeps `data` for reuse, or gives it back (Some) when it is not small or its class is full.
-    fn keep(&self, data: *mut c_void, len: usize) -> Option<*mut c_void> {
-        let Some(class) = Self::class(len) else { return Some(data) };
-        let mut blocks = self.classes[class].lock().unwrap_or_else(|e| e.into_inner());
-        if blocks.len() >= Self::KEEP {
-            return Some(data);
-        }
-        blocks.push(data as usize);
-        None
-    }
-}
-
-impl Drop for SmallBlocks {
-    fn drop(&mut self) {
-        for class in &mut self.classes {
-            for block in class.get_mut().unwrap_or_else(|e| e.into_inner()).drain(..) {
-                // SAFETY: every cached block came from calloc/malloc and is held by nothing else.
-                unsafe { libc::free(block as *mut c_void) };
-            }
-        }
-    }
 }
 
 unsafe extern "C" fn drop_budget(budget: *const Budget) {
