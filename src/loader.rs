@@ -41,6 +41,10 @@ pub struct WasmcapLoader {
     sources: Sources,
     /// Bare specifiers, CommonJS files and `require` (src/npm).
     packages: std::rc::Rc<crate::npm::Packages>,
+    /// The main module when it is a file this loader reads (`run FILE`), the one module that
+    /// may have any name. Code given as text (stdin, `eval`, the REPL, a host's code) has
+    /// none: everything it imports is an import, whatever deno_core says of the referrer.
+    main: Option<ModuleSpecifier>,
 }
 
 impl WasmcapLoader {
@@ -56,7 +60,12 @@ impl WasmcapLoader {
             crate::permissions::Root { given, real }
         });
         let packages = std::rc::Rc::new(crate::npm::Packages::new(tree.clone(), read.clone(), base.clone()));
-        WasmcapLoader { tree, base, unnamed_referrer, read, sources: Sources::default(), packages }
+        WasmcapLoader { tree, base, unnamed_referrer, read, sources: Sources::default(), packages, main: None }
+    }
+
+    /// The main module is the file `main` (see the `main` field).
+    pub fn with_main_file(self, main: ModuleSpecifier) -> Self {
+        WasmcapLoader { main: Some(main), ..self }
     }
 
     /// Records every module's text, and where each failed import was written, in `sources`.
@@ -244,8 +253,9 @@ impl WasmcapLoader {
         }
         let shown = display_path(&path);
         let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-        // deno_core loads the main module, and the root of each dynamic import, with no referrer.
-        let is_main = maybe_referrer.is_none() && !options.is_dynamic_import;
+        // deno_core loads the main module, and the root of each dynamic import, with no referrer;
+        // so do the static imports of code given as text: only the main file is the main module.
+        let is_main = maybe_referrer.is_none() && !options.is_dynamic_import && self.main.as_ref() == Some(specifier);
         let module_type = match (&options.requested_module_type, is_json) {
             (RequestedModuleType::Json, true) => ModuleType::Json,
             (RequestedModuleType::Json, false) => {

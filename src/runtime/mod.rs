@@ -194,8 +194,14 @@ impl Runtime {
         }
         let sources = Sources::default();
         let loader = Rc::new(
-            WasmcapLoader::new(script.module_tree(), cwd.clone(), unnamed_referrer, options.permissions.read)
-                .recording_into(sources.clone()),
+            {
+                let loader = WasmcapLoader::new(script.module_tree(), cwd.clone(), unnamed_referrer, options.permissions.read)
+                    .recording_into(sources.clone());
+                match script {
+                    Script::File(_) => loader.with_main_file(main.clone()),
+                    _ => loader,
+                }
+            },
         );
         let mut js = JsRuntime::new(deno_core::RuntimeOptions {
             module_loader: Some(loader.clone()),

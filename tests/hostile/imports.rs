@@ -258,6 +258,29 @@ fn the_main_script_may_have_any_name_but_its_imports_may_not() {
     assert_eq!(ok(run_bounded(s.path(), &["run", "main.js"], "", LIMIT)), "mjs\n");
 }
 
+/// Code given as text has no main file: under a read grant, what it imports statically (which
+/// deno_core loads with no referrer, as it loads a main module) is still an import, so a data
+/// file is never run as code, from stdin, eval or the REPL, statically or dynamically.
+#[test]
+fn code_without_a_file_cannot_run_a_data_file_as_its_import() {
+    let s = home_like();
+    s.write("notes.txt", "console.log('data file ran as code');");
+    s.write("tool", "console.log('data file ran as code');");
+    let refused = "only .js, .mjs and .cjs files are JavaScript modules";
+    for (args, input) in [
+        (vec!["run", "--allow-read", "-"], "import './notes.txt';"),
+        (vec!["run", "--allow-read", "-"], "import './tool';"),
+        (vec!["run", "--allow-read", "-"], "await import('./notes.txt');"),
+        (vec!["eval", "--allow-read", "import('./notes.txt').catch((e) => console.error(e.message))"], ""),
+        (vec!["repl", "--allow-read"], "await import('./notes.txt').catch((e) => e.message)\n"),
+    ] {
+        let run = run_bounded(s.path(), &args, input, LIMIT);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(!all.contains("data file ran as code"), "{args:?} {input:?}: {all}");
+        assert!(all.contains(refused), "{args:?} {input:?}: {all}");
+    }
+}
+
 #[test]
 fn an_overlong_import_path_is_refused_quickly() {
     let s = home_like();
