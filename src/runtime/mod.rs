@@ -1,6 +1,7 @@
 //! The runtime: one V8 isolate with wasmcap's prelude, ops and module loader.
 
 mod errors;
+mod eval;
 mod limits;
 mod script;
 mod source_line;
@@ -25,6 +26,7 @@ pub use style::{stderr_color, stdout_color, use_color};
 pub use limits::{Budget, GRACE, Stopped, resident_bytes};
 pub use script::Script;
 use errors::{not_in_promise, relative_stack_trace};
+use eval::EvalForm;
 use limits::{Armed, CountingAllocator, Guard, GuardPlan, StopSignal};
 
 use crate::loader::{WasmcapLoader, display_path};
@@ -112,16 +114,6 @@ unsafe extern "C" fn check_work_heap(
     if used > limit_mb.saturating_mul(1 << 20) {
         work.stopped.stop(Stopped::OutOfMemory { limit_mb }, &work.isolate);
     }
-}
-
-/// How `eval` runs its code.
-enum EvalForm {
-    /// A classic script: its completion value is printed.
-    Script,
-    /// An expression that needs a module (`await`): a module exporting it, printed.
-    Expression(String),
-    /// Module code (static imports): run as it is.
-    Module,
 }
 
 /// Once per process, before the first isolate: V8's Wasm trap handler lets compiled Wasm use
@@ -487,63 +479,6 @@ impl Runtime {
 
     fn exit_code(&self) -> i32 {
         self.js.op_state().borrow().borrow::<ProcessState>().exit_code
-    }
-
-    /// How [`Script::Eval`] code runs (see [`Runtime::run`]): decided by compiling, never
-    /// running.
-    fn eval_form(&mut self, code: &str, name: &str) -> EvalForm {
-        if self.compiles(code, name, false) {
-            return EvalForm::Script;
-        }
-        // The newline keeps a trailing `// comment` from swallowing the parenthesis.
-        let wrapped = format!("export default await (\n{code}\n);");
-        if self.compiles(&wrapped, name, true) { EvalForm::Expression(wrapped) } else { EvalForm::Module }
-    }
-
-    fn compiles(&mut self, code: &str, name: &str, as_module: bool) -> bool {
-        deno_core::scope!(scope, &mut self.js);
-        v8::tc_scope!(let scope, scope);
-        let (Some(source), Some(name)) = (v8::String::new(scope, code), v8::String::new(scope, name)) else {
-            return false;
-        };
-        let origin = v8::ScriptOrigin::new(scope, name.into(), 0, 0, false, -1, None, false, false, as_module, None);
-        let compiled = if as_module {
-            let mut source = v8::script_compiler::Source::new(source, Some(&origin));
-            v8::script_compiler::compile_module(scope, &mut source).is_some()
-        } else {
-            v8::Script::compile(scope, source, Some(&origin)).is_some()
-        };
-        scope.reset();
-        compiled
-    }
-
-    fn print_default_export(&mut self, id: deno_core::ModuleId) {
-        let Ok(namespace) = self.js.get_module_namespace(id) else { return };
-        let value = {
-            deno_core::scope!(scope, &mut self.js);
-            let namespace = v8::Local::new(scope, namespace);
-            let key = v8::String::new(scope, "default");
-            key.and_then(|key| namespace.get(scope, key.into())).map(|value| v8::Global::new(scope, value))
-        };
-        if let Some(value) = value {
-            self.print_inspected(value);
-        }
-    }
-
-    /// Prints `value` as `console.log` would, to the runtime's stdout.
-    fn print_inspected(&mut self, value: v8::Global<v8::Value>) {
-        let Ok(inspect) = self.host_hook("inspectForPrint") else { return };
-        let text = {
-            deno_core::scope!(scope, &mut self.js);
-            v8::tc_scope!(let scope, scope);
-            let inspect = v8::Local::new(scope, inspect);
-            let value = v8::Local::new(scope, value);
-            let undefined = v8::undefined(scope).into();
-            inspect.call(scope, undefined, &[value]).map(|text| text.to_rust_string_lossy(scope))
-        };
-        if let Some(text) = text {
-            self.output.write(false, format!("{text}\n").as_bytes());
-        }
     }
 
     /// One of the prelude's host-only functions (`inspect`, `inspectForPrint`).
