@@ -8,25 +8,6 @@ use std::rc::Rc;
 use deno_core::{OpState, op2};
 use deno_error::JsErrorBox;
 
-/// The `node:` modules wasmcap provides (js/node/), by name without the scheme.
-pub const NODE_BUILTINS: [&str; 15] = [
-    "assert",
-    "assert/strict",
-    "buffer",
-    "crypto",
-    "events",
-    "module",
-    "path",
-    "path/posix",
-    "process",
-    "querystring",
-    "string_decoder",
-    "timers",
-    "url",
-    "util",
-    "util/types",
-];
-
 /// Resolution and reading for `require`, confined as module loading is.
 pub trait RequireHost {
     /// `(format, path, shown)`: format is "builtin" (path is then the builtin's name),
@@ -96,6 +77,8 @@ node_files!(
 /// script asks js/node/module.js for its exports when first imported.
 macro_rules! node_modules {
     ($($name:literal),* $(,)?) => {
+        /// The `node:` modules wasmcap provides (js/node/), by name without the scheme.
+        pub const NODE_BUILTINS: [&str; [$($name),*].len()] = [$($name),*];
         pub static NODE_MODULE_SPECIFIERS: [(&str, &str); NODE_BUILTINS.len()] = [$(
             (concat!("node:", $name), concat!("ext:wasmcap_runtime/node-exports/", $name, ".js")),
         )*];
