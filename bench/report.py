@@ -360,6 +360,19 @@ if any(r["impl"] == "wasmcap-guest-call" for r in aead):
                 w(f"| {SIZE_NAMES[size]} | {fmt_us(lock.median)} | {fmt_us(poly.median)}"
                   f" | {fmt_us(lock.median - poly.median)} | {poly.median / lock.median * 100:.0f}% |")
         w("")
+if any(r["impl"] == "wasmcap-into" for r in aead):
+    w("Into arrays of the caller's: `mc.lockInto(box, ...)` / `mc.unlockInto(plaintext, ...)` allocate nothing per")
+    w("call, where `lock`/`unlock` return new arrays. Medians, µs per call, and the speed-up with its spread.")
+    w("")
+    w("| op | size | new arrays | into yours | speed-up | against libsodium-wrappers (into yours) |")
+    w("| --- | --- | ---: | ---: | ---: | ---: |")
+    for op in ["lock", "unlock"]:
+        for size in SIZES:
+            api, into, peer = (aead_us(i, op, size) for i in ["wasmcap", "wasmcap-into", "libsodium-wrappers"])
+            if api and into:
+                w(f"| {op} | {SIZE_NAMES[size]} | {fmt_us(api.median)} | {fmt_us(into.median)} | {speedup(into, api).cell()}"
+                  f" | {speedup(into, peer).cell() if peer else '–'} |")
+    w("")
 lk, nr, gr = (aead_us("c-monocypher", op, 64) for op in ["lock", "lock-no-rng", "getrandom"])
 wl, pl = aead_us("wasmcap", "lock", 64), aead_us("c-monocypher-pooled", "lock", 64)
 if lk and nr and gr and wl:
@@ -465,6 +478,10 @@ def fact(spec):
     if kind == "us":  # us IMPL OP SIZE: median time per op
         m = aead_us(args[0], args[1], int(args[2]))
         return fmt_us(m.median) if m else missing
+    if kind == "into":  # into OP SIZE PEER: wasmcap's *Into call against the peer's
+        op, size, peer = args
+        ours, theirs = aead_us("wasmcap-into", op, int(size)), aead_us(peer, op, int(size))
+        return speedup(ours, theirs).text() if ours and theirs else missing
     if kind == "overhead":  # overhead OP SIZE: the API call minus the guest call alone
         api, raw = aead_us("wasmcap", args[0], int(args[1])), aead_us("wasmcap-guest-call", args[0], int(args[1]))
         return fmt_us(api.median - raw.median) if api and raw else missing

@@ -238,6 +238,19 @@ export class Guest {
     return out;
   }
 
+  // Copies the bytes at ptr into target (a Uint8Array the caller owns, filled whole) and
+  // returns it: a result with no new ArrayBuffer. target may not be a view of this guest's
+  // own memory, where the bytes would stay behind (or be wiped by the next reset).
+  copyOutInto(ptr, target) {
+    const len = TypedArrayPrototypeGetLength(target);
+    const memory = this.#checked(ptr, len);
+    if (TypedArrayPrototypeGetBuffer(target) === TypedArrayPrototypeGetBuffer(memory)) {
+      throw new TypeError("the output array is a view of the guest's own memory: pass an array of your own");
+    }
+    TypedArrayPrototypeSet(target, new Uint8Array(TypedArrayPrototypeGetBuffer(memory), ptr, len));
+    return target;
+  }
+
   // A live view of len bytes at ptr. It goes stale (empty) when memory grows:
   // do not hold it across anything that may allocate.
   view(ptr, len) {

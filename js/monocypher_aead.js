@@ -16,6 +16,8 @@ const AD_AT = KEY_SIZE;
 const MAC_AT = 0;
 const NONCE_AT = MAC_AT + MAC_SIZE;
 const TEXT_AT = NONCE_AT + NONCE_SIZE;
+// What a box adds to its text: mac and nonce (lockInto's output is mac | nonce | ciphertext).
+export const BOX_OVERHEAD = TEXT_AT;
 
 export class AuthenticationError extends Error {
   constructor(message = "message authentication failed: the ciphertext, mac, ad, key or nonce is wrong") {
@@ -26,8 +28,10 @@ export class AuthenticationError extends Error {
 
 // Encrypts text in place with lockFn (the guest's crypto_aead_lock) under key and a nonce
 // (null: a fresh one from the CSPRNG, drawn straight into guest memory), authenticating
-// ad. Returns { mac, nonce, ciphertext }, views of one new ArrayBuffer.
-export function seal(guest, lockFn, text, key, nonce, ad) {
+// ad. Returns { mac, nonce, ciphertext }, views of one new ArrayBuffer; or, given into (a
+// checked Uint8Array of exactly BOX_OVERHEAD + text bytes), fills it with mac | nonce |
+// ciphertext and returns it, allocating nothing.
+export function seal(guest, lockFn, text, key, nonce, ad, into = undefined) {
   const adLen = byteLength(ad);
   const len = byteLength(text);
   const box = AD_AT + adLen; // mac | nonce | text, from the block's start
@@ -41,6 +45,7 @@ export function seal(guest, lockFn, text, key, nonce, ad) {
     // Encrypts in place: Monocypher allows cipher_text == plain_text.
     const textPtr = base + box + TEXT_AT;
     lockFn(textPtr, base + box + MAC_AT, base, base + box + NONCE_AT, base + AD_AT, adLen, textPtr, len);
+    if (into !== undefined) return guest.copyOutInto(base + box, into);
     // mac | nonce | ciphertext in one new ArrayBuffer. (Views made with the constructor
     // rather than subarray(), which looks up a species constructor: 2x slower in V8.)
     const out = TypedArrayPrototypeGetBuffer(guest.copyOut(base + box, TEXT_AT + len));
@@ -54,7 +59,9 @@ export function seal(guest, lockFn, text, key, nonce, ad) {
 
 // Checks the mac and decrypts in place with unlockFn (the guest's crypto_aead_unlock), which
 // decrypts only if the mac matches. Throws AuthenticationError, leaving no plaintext, if not.
-export function open(guest, unlockFn, ciphertext, mac, key, nonce, ad) {
+// Returns a new Uint8Array, or fills into (a checked Uint8Array of the ciphertext's length,
+// untouched if the mac is wrong) and returns it.
+export function open(guest, unlockFn, ciphertext, mac, key, nonce, ad, into = undefined) {
   const adLen = byteLength(ad);
   const len = byteLength(ciphertext);
   const box = AD_AT + adLen;
@@ -68,7 +75,7 @@ export function open(guest, unlockFn, ciphertext, mac, key, nonce, ad) {
     const textPtr = base + box + TEXT_AT;
     const status = unlockFn(textPtr, base + box + MAC_AT, base, base + box + NONCE_AT, base + AD_AT, adLen, textPtr, len);
     if (status !== 0) throw new AuthenticationError();
-    return guest.copyOut(textPtr, len);
+    return into === undefined ? guest.copyOut(textPtr, len) : guest.copyOutInto(textPtr, into);
   });
 }
 

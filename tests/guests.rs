@@ -38,6 +38,77 @@ fn random_bytes(rng: &mut ChaCha20Rng, len: usize) -> Vec<u8> {
 
 // --- AEAD ------------------------------------------------------------------------------
 
+/// lockInto / unlockInto (results in the caller's arrays) give the same bytes as RustCrypto,
+/// both ways, at sizes around every block boundary; a wrong mac leaves the output untouched;
+/// outputs of the wrong size, detached, or inside the guest's own memory are refused.
+#[test]
+fn lock_into_and_unlock_into_interoperate_and_refuse_bad_outputs() {
+    let mut rng = ChaCha20Rng::seed_from_u64(16);
+    let cipher_key = random_bytes(&mut rng, 32);
+    let cipher = XChaCha20Poly1305::new(cipher_key.as_slice().into());
+    let mut cases = Vec::new();
+    for len in [0usize, 1, 15, 16, 17, 63, 64, 65, 191, 192, 193, 255, 256, 257, 4095, 4096, 4097, 70000] {
+        let (pt, ad, nonce) = (random_bytes(&mut rng, len), random_bytes(&mut rng, len % 40), random_bytes(&mut rng, 24));
+        let sealed = cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg: &pt, aad: &ad }).unwrap();
+        let (ct, mac) = sealed.split_at(len);
+        cases.push(json!({ "pt": hex::encode(&pt), "ad": hex::encode(&ad), "nonce": hex::encode(&nonce),
+            "ct": hex::encode(ct), "mac": hex::encode(mac) }));
+    }
+    let data = json!({ "key": hex::encode(&cipher_key), "cases": cases });
+    let out = run_js(&data, r#"
+        const key = bytes(data.key);
+        const boxes = [];
+        for (const c of data.cases) {
+          const pt = bytes(c.pt), ad = bytes(c.ad);
+          // unlockInto of RustCrypto's box, into an array that is overwritten whole.
+          const out = new Uint8Array(pt.length).fill(0xa5);
+          const same = mc.unlockInto(out, bytes(c.ct), bytes(c.mac), key, bytes(c.nonce), ad);
+          if (same !== out || hex(out) !== c.pt) throw new Error(`unlockInto ${pt.length}`);
+          // A wrong mac: AuthenticationError, and not one byte of the output changed.
+          const mac = bytes(c.mac); mac[0] ^= 1;
+          const untouched = new Uint8Array(pt.length).fill(0x5a);
+          try { mc.unlockInto(untouched, bytes(c.ct), mac, key, bytes(c.nonce), ad); throw new Error("no error"); }
+          catch (e) { if (!(e instanceof AuthenticationError) || untouched.some((b) => b !== 0x5a)) throw e; }
+          // lockInto's box (mac | nonce | ciphertext), for RustCrypto to open.
+          const box = new Uint8Array(40 + pt.length);
+          if (mc.lockInto(box, pt, key, ad) !== box) throw new Error("lockInto returns its box");
+          boxes.push({ mac: hex(box.subarray(0, 16)), nonce: hex(box.subarray(16, 40)), ct: hex(box.subarray(40)) });
+        }
+        console.log(JSON.stringify(boxes));
+        const pt = new Uint8Array(10), box = new Uint8Array(50);
+        const tryIt = (label, fn) => { try { fn(); console.log(label, "accepted"); } catch (e) { console.log(label, e.name); } };
+        tryIt("short box", () => mc.lockInto(new Uint8Array(49), pt, key));
+        tryIt("long box", () => mc.lockInto(new Uint8Array(51), pt, key));
+        tryIt("array box", () => mc.lockInto(new Array(50).fill(0), pt, key));
+        tryIt("short out", () => mc.unlockInto(new Uint8Array(9), pt, new Uint8Array(16), key, new Uint8Array(24)));
+        const moved = new Uint8Array(50); structuredClone(moved.buffer, { transfer: [moved.buffer] });
+        tryIt("detached box", () => mc.lockInto(moved, pt, key));
+        // A Monocypher over a guest whose memory the script holds: an output inside that memory
+        // would keep the plaintext in the guest (or be wiped by its reset): refused.
+        const guest = Guest.instantiate("monocypher");
+        const own = new Monocypher(guest);
+        const inside = new Uint8Array(guest.exports.memory.buffer, 1024, 50);
+        tryIt("box in guest memory", () => own.lockInto(inside, pt, key));
+    "#);
+    let mut lines = out.lines();
+    let boxes: Vec<Value> = serde_json::from_str(lines.next().unwrap()).unwrap();
+    for (c, b) in cases_iter(&data).zip(&boxes) {
+        let (pt, ad) = (hex::decode(c["pt"].as_str().unwrap()).unwrap(), hex::decode(c["ad"].as_str().unwrap()).unwrap());
+        let nonce = hex::decode(b["nonce"].as_str().unwrap()).unwrap();
+        let sealed = [hex::decode(b["ct"].as_str().unwrap()).unwrap(), hex::decode(b["mac"].as_str().unwrap()).unwrap()].concat();
+        let opened = cipher.decrypt(XNonce::from_slice(&nonce), Payload { msg: &sealed, aad: &ad }).unwrap();
+        assert_eq!(opened, pt, "lockInto at {} bytes", pt.len());
+    }
+    assert_eq!(
+        lines.collect::<Vec<_>>().join("\n"),
+        "short box TypeError\nlong box TypeError\narray box TypeError\nshort out TypeError\ndetached box TypeError\nbox in guest memory TypeError"
+    );
+}
+
+fn cases_iter(data: &Value) -> impl Iterator<Item = &Value> {
+    data["cases"].as_array().unwrap().iter()
+}
+
 const SUNSCREEN: &str = "Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
 
 #[test]
