@@ -143,6 +143,10 @@ struct TestArgs {
     /// Run the cases in a random order (printed), or the one SEED gives.
     #[arg(long, value_name = "SEED", num_args = 0..=1, require_equals = true)]
     shuffle: Option<Option<u64>>,
+    /// After the run, watch the paths and re-run the cases a change affects (a case, its .out,
+    /// or a module it may import) until interrupted.
+    #[arg(long)]
+    watch: bool,
 }
 
 fn parse_failures(text: &str) -> Result<usize, String> {
@@ -294,6 +298,16 @@ fn seed_warning(seed: u64) {
 fn test(args: TestArgs) -> anyhow::Result<i32> {
     if let Some(seed) = args.seed {
         seed_warning(seed);
+    }
+    if args.watch {
+        let clear = std::io::stdout().is_terminal();
+        return match args.options().and_then(|options| wasmcap::golden::watch_suite(&options, clear)) {
+            Ok(()) => Ok(0),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                Ok(2)
+            }
+        };
     }
     // Setup problems (a bad grant, an unreadable directory, no case ran) exit 2; failures 1.
     let summary = match args.options().and_then(|options| wasmcap::golden::run_suite(&options)) {

@@ -475,3 +475,76 @@ fn shuffle_prints_a_seed_that_repeats_the_order() {
     unshuffled.sort();
     assert_eq!(unshuffled, sorted);
 }
+
+/// `--watch`: after the first run, a changed .out re-runs that case alone, a changed module
+/// re-runs every case, and what a case writes into the suite while it runs does not trigger
+/// another run (or a case writing a file would loop forever).
+#[test]
+fn watch_reruns_what_a_change_affects_and_ignores_what_cases_write() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::{Duration, Instant};
+
+    let s = Scratch::new();
+    s.write("w/a.js", "import { v } from './lib.js';\nconsole.log(v);\n");
+    s.write("w/a.out", "1\n");
+    s.write("w/b.js", "console.log('b');\n");
+    s.write("w/b.out", "b\n");
+    s.write("w/lib.js", "export const v = 1;\n");
+    // Writes a module-like file into the suite each time it runs.
+    s.write(
+        "w/writer.js",
+        "// @allow-write: written.json\nimport { writeFile } from 'wasmcap:fs';\nwriteFile('written.json', '{}');\nconsole.log('wrote');\n",
+    );
+    s.write("w/writer.out", "wrote\n");
+    let mut child = Command::new(common::WASMCAP)
+        .args(["test", "--watch", "w"])
+        .current_dir(s.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines, output) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if lines.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    // Everything printed up to the next "watching" line (or what there was at the deadline).
+    let until_watching = |limit: Duration| -> String {
+        let deadline = Instant::now() + limit;
+        let mut seen = String::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match output.recv_timeout(left) {
+                Ok(line) if line.starts_with("watch: watching") => return seen,
+                Ok(line) => seen.push_str(&(line + "\n")),
+                Err(_) => break,
+            }
+        }
+        seen
+    };
+    let first = until_watching(Duration::from_secs(20));
+    assert!(first.contains("3 passed, 0 failed"), "{first}");
+    // The writer's own write is not a change: nothing runs until the user changes something.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(output.try_recv().is_err(), "a case's own write started a run");
+
+    s.write("w/b.out", "B\n");
+    let second = until_watching(Duration::from_secs(20));
+    assert!(second.contains("changed: w/b.out"), "{second}");
+    assert!(second.contains("FAILED  w/b: output differs") && second.contains("0 passed, 1 failed"), "{second}");
+    assert!(!second.contains("w/a"), "only b re-ran: {second}");
+
+    s.write("w/lib.js", "export const v = 2;\n");
+    let third = until_watching(Duration::from_secs(20));
+    assert!(third.contains("changed: w/lib.js"), "{third}");
+    assert!(third.contains("FAILED  w/a: output differs"), "{third}");
+    assert!(third.contains("1 passed, 2 failed"), "every case re-ran: {third}");
+    child.kill().unwrap();
+    let _ = child.wait();
+}

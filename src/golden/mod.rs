@@ -38,6 +38,7 @@ mod grants;
 pub mod report;
 mod settings;
 mod suite;
+mod watch;
 
 pub use case::{Failure, Outcome, Problem, RunConfig, run_case};
 pub use diff::{Diff, DiffLine, wildcard_diff};
@@ -48,6 +49,7 @@ pub use grants::SuiteGrant;
 pub use report::{Format, Summary, color_wanted};
 pub use settings::{MAX_SETTING_LINE, MAX_TIMEOUT_SECS, PathSetting, Settings, parse_settings, parse_settings_for, parse_timeout, printable};
 pub use suite::{SuiteOptions, run_suite};
+pub use watch::watch_suite;
 
 use std::path::{Path, PathBuf};
 
