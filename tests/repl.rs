@@ -415,6 +415,13 @@ mod terminal {
         session.exp_string("> ").unwrap();
     }
 
+    /// Ctrl+D at the prompt: the session ends, exit code 0.
+    fn quit_with_ctrl_d(session: &mut PtySession) {
+        session.send_control('d').unwrap();
+        session.exp_eof().unwrap();
+        assert_eq!(exit_code(session), 0);
+    }
+
     fn exit_code(session: &PtySession) -> i32 {
         match session.process().wait().expect("wait") {
             WaitStatus::Exited(_, code) => code,
@@ -450,9 +457,7 @@ mod terminal {
         // Type `2*34`, move left past `4` and `3`, insert `1`, go home (Ctrl+A), insert `-`.
         type_keys(&mut repl, &format!("2*34{LEFT}{LEFT}1\x01-\r"));
         expect_then_prompt(&mut repl, "-268");
-        repl.send_control('d').unwrap();
-        repl.exp_eof().unwrap();
-        assert_eq!(exit_code(&repl), 0);
+        quit_with_ctrl_d(&mut repl);
     }
 
     #[test]
@@ -499,9 +504,7 @@ mod terminal {
         repl.exp_string("Uncaught Error: execution was interrupted").unwrap();
         repl.send_line("'still' + 'usable'").unwrap();
         expect_then_prompt(&mut repl, "'stillusable'");
-        repl.send_control('d').unwrap();
-        repl.exp_eof().unwrap();
-        assert_eq!(exit_code(&repl), 0);
+        quit_with_ctrl_d(&mut repl);
     }
 
     #[test]
@@ -551,9 +554,7 @@ mod terminal {
         repl.exp_string("> 20 + ").unwrap();
         type_keys(&mut repl, "22\r");
         expect_then_prompt(&mut repl, "42");
-        repl.send_control('d').unwrap();
-        repl.exp_eof().unwrap();
-        assert_eq!(exit_code(&repl), 0);
+        quit_with_ctrl_d(&mut repl);
     }
 
     #[test]
@@ -565,9 +566,7 @@ mod terminal {
         type_keys(&mut repl, "Math.ma\t(3, 4) * 10\r");
         expect_then_prompt(&mut repl, "40");
         // Ctrl+D ends the session at once, timers or not (as in Node).
-        repl.send_control('d').unwrap();
-        repl.exp_eof().unwrap();
-        assert_eq!(exit_code(&repl), 0);
+        quit_with_ctrl_d(&mut repl);
     }
 
     #[test]
@@ -602,9 +601,7 @@ mod terminal {
         // That Ctrl+C stopped the callback: it does not count towards exiting.
         repl.send_line("'still' + 'usable'").unwrap();
         expect_then_prompt(&mut repl, "'stillusable'");
-        repl.send_control('d').unwrap();
-        repl.exp_eof().unwrap();
-        assert_eq!(exit_code(&repl), 0);
+        quit_with_ctrl_d(&mut repl);
     }
 
     #[test]
@@ -656,9 +653,7 @@ mod terminal {
         type_keys(&mut repl, "clearInterval(t); 'stop' + 'ped'\r");
         repl.exp_string("'stopped'").unwrap();
         repl.exp_string("> ").unwrap();
-        repl.send_control('d').unwrap();
-        repl.exp_eof().unwrap();
-        assert_eq!(exit_code(&repl), 0);
+        quit_with_ctrl_d(&mut repl);
     }
 
     #[test]
