@@ -176,6 +176,42 @@ fn command_line_grants_apply_to_every_case() {
     assert_eq!(all.stdout.lines().last(), Some("2 passed, 0 failed"), "{}", all.stdout);
 }
 
+/// Prints what the case sees of the variables, and how many it sees.
+const SHOWS_ENV: &str = "console.log(JSON.stringify([process.env.CI_TOKEN, process.env.GREETING, process.env.HOME !== undefined, Object.keys(process.env).length > 0]));\n";
+
+#[test]
+fn a_case_sees_only_the_environment_the_runner_passes_on() {
+    let s = Scratch::new();
+    // Names only what @env set: the runner's CI_TOKEN never reaches the case.
+    s.write("suite/asks.js", &format!("// @allow-env: CI_TOKEN, GREETING, HOME\n// @env: GREETING=hi\n{SHOWS_ENV}"));
+    s.write("suite/asks.out", "[null,\"hi\",false,true]\n");
+    // The bare setting: everything in the case's own environment, which is not the runner's.
+    s.write("suite/all.js", &format!("// @allow-env\n{SHOWS_ENV}"));
+    s.write("suite/all.out", "[null,null,false,true]\n");
+    // No grant: @env sets the variable and grants it, nothing else is seen.
+    s.write("suite/none.js", &format!("// @env: GREETING=hello A=b=c\n{SHOWS_ENV}console.log(process.env.A);\n"));
+    s.write("suite/none.out", "[null,\"hello\",false,true]\nb=c\n");
+    s.write("suite/bad.js", "// @env: =x\n");
+    s.write("suite/bad.out", "");
+    let secret = [("CI_TOKEN", "s3cr3t"), ("HOME", "/home/ci")];
+    let run = s.run_with_env(&["test", "suite"], &secret);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("s3cr3t"), "{}", run.stdout);
+    assert!(run.stdout.contains("FAILED  suite/bad: in suite/bad.js: line 1: @env: '=x' is not a variable name"), "{}", run.stdout);
+    assert_eq!(run.stdout.lines().last(), Some("3 passed, 1 failed"), "{}", run.stdout);
+
+    // The person running the suite passes a variable on: every case that asks sees it.
+    std::fs::remove_file(s.path().join("suite/bad.js")).unwrap();
+    s.write("suite/asks.out", "[\"s3cr3t\",\"hi\",false,true]\n");
+    s.write("suite/all.out", "[\"s3cr3t\",null,false,true]\n");
+    s.write("suite/none.out", "[\"s3cr3t\",\"hello\",false,true]\nb=c\n");
+    let passed = s.run_with_env(&["test", "--allow-env=CI_TOKEN", "suite"], &secret);
+    assert_eq!(passed.stdout.lines().last(), Some("3 passed, 0 failed"), "{}{}", passed.stdout, passed.stderr);
+    let bad = s.run(&["test", "--allow-env=--allow-read", "suite"], "");
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("'--allow-read' is not an environment variable name"), "{}", bad.stderr);
+}
+
 /// The report with its times fixed: `(12 ms)` becomes `(T ms)`, `finished in 0.23 s` becomes
 /// `finished in T s`.
 fn steady(report: &str) -> String {

@@ -58,13 +58,18 @@ pub struct Settings {
     pub allow_write: Option<PathSetting>,
     /// `@max-heap: MB`, the V8 heap limit.
     pub max_heap_mb: Option<u32>,
+    /// `@allow-env[: NAMES]`: `Some(None)` for the bare setting (every variable the case's
+    /// environment holds), else these names.
+    pub allow_env: Option<Option<Vec<String>>>,
+    /// `@env: NAME=VALUE ...`: variables set in the case's environment (and granted to it).
+    pub env: Vec<(String, String)>,
 }
 
 /// What `@max-heap` accepts (as `wasmcap run --max-heap`).
 const MIN_HEAP_MB: u32 = 8;
 
 /// The settings known, for the "unknown setting" message.
-const KNOWN: &str = "@exit, @args, @seed, @timeout, @skip, @allow-read, @allow-write, @max-heap";
+const KNOWN: &str = "@exit, @args, @seed, @timeout, @skip, @allow-read, @allow-write, @allow-env, @env, @max-heap";
 
 /// A grant setting as written: checked against the suite's root when the case runs.
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +132,31 @@ pub fn parse_settings_for(kind: Kind, source: &str) -> anyhow::Result<Settings> 
             "skip" => settings.skip = Some(if value.is_empty() { "skipped".into() } else { value.into() }),
             "allow-read" => settings.allow_read = Some(PathSetting::parse(number, value)),
             "allow-write" => settings.allow_write = Some(PathSetting::parse(number, value)),
+            "allow-env" if value.is_empty() => settings.allow_env = Some(None),
+            "allow-env" => {
+                let names: Vec<&str> = value.split(',').map(str::trim).collect();
+                let grant = wasmcap_extension::EnvGrant::from_flag(Some(&names.join(",")))
+                    .map_err(|why| anyhow!("line {number}: @allow-env: {}", why.split(". Usage").next().unwrap_or(&why)))?;
+                let wasmcap_extension::EnvGrant::Names(names) = grant else { unreachable!("a list gives names") };
+                settings.allow_env = Some(Some(names));
+            }
+            "env" => {
+                for pair in value.split_whitespace() {
+                    let Some((name, value)) = pair.split_once('=') else {
+                        return Err(bad("NAME=VALUE pairs separated by blanks"));
+                    };
+                    if name.is_empty() || name.starts_with('-') {
+                        bail!("line {number}: @env: '{}' is not a variable name (NAME=VALUE, NAME not empty and not starting with '-')", shortened(pair));
+                    }
+                    if settings.env.iter().any(|(seen, _)| seen == name) {
+                        bail!("line {number}: @env sets {} twice", shortened(name));
+                    }
+                    settings.env.push((name.to_string(), value.to_string()));
+                }
+                if settings.env.is_empty() {
+                    return Err(bad("NAME=VALUE pairs separated by blanks"));
+                }
+            }
             "max-heap" => {
                 let bad = || bad(&format!("a heap limit in MB from {MIN_HEAP_MB} to {}", u32::MAX));
                 let mb: u32 = value.parse().map_err(|_| bad())?;
@@ -169,6 +199,22 @@ mod tests {
             let err = parse_settings(&format!("// @max-heap: {bad}\n")).unwrap_err().to_string();
             assert_eq!(err, format!("line 1: @max-heap needs a heap limit in MB from 8 to 4294967295, got '{bad}'"));
         }
+    }
+
+    #[test]
+    fn environment_settings_name_variables_and_set_values() {
+        let s = parse_settings("// @allow-env: HOME , LANG\n// @env: DEBUG=1 EMPTY= URL=a=b\n").unwrap();
+        assert_eq!(s.allow_env, Some(Some(vec!["HOME".into(), "LANG".into()])));
+        let env = [("DEBUG", "1"), ("EMPTY", ""), ("URL", "a=b")].map(|(n, v)| (n.to_string(), v.to_string()));
+        assert_eq!(s.env, env);
+        assert_eq!(parse_settings("// @allow-env\n").unwrap().allow_env, Some(None));
+        let err = |text: &str| parse_settings(text).unwrap_err().to_string();
+        assert_eq!(err("// @allow-env: A,,B\n"), "line 1: @allow-env: '' is not an environment variable name: an empty name (two commas, or a comma at an end?)");
+        assert_eq!(err("// @allow-env: --allow-read\n"), "line 1: @allow-env: '--allow-read' is not an environment variable name: names do not start with '-' (a flag given as a value? write each flag separately)");
+        assert_eq!(err("// @env: DEBUG\n"), "line 1: @env needs NAME=VALUE pairs separated by blanks, got 'DEBUG'");
+        assert_eq!(err("// @env:\n"), "line 1: @env needs NAME=VALUE pairs separated by blanks, got ''");
+        assert_eq!(err("// @env: =x\n"), "line 1: @env: '=x' is not a variable name (NAME=VALUE, NAME not empty and not starting with '-')");
+        assert_eq!(err("// @env: A=1 A=2\n"), "line 1: @env sets A twice");
     }
 
     #[test]

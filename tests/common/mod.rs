@@ -59,6 +59,12 @@ impl Scratch {
         run_in(WASMCAP, self.path(), args, stdin)
     }
 
+    /// Runs `wasmcap ARGS` in this directory with these variables added to its environment.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let run = run_exe_bounded_env(WASMCAP, self.path(), args, "", Duration::from_secs(600), env);
+        Run { stdout: run.stdout, stderr: run.stderr, code: run.code.unwrap_or(-1) }
+    }
+
     /// Writes `main.js` and runs it.
     pub fn script(&self, code: &str) -> Run {
         self.write("main.js", code);
@@ -96,9 +102,21 @@ pub fn run_bounded<S: AsRef<OsStr>>(dir: &Path, args: &[S], stdin: &str, limit: 
 }
 
 fn run_exe_bounded<S: AsRef<OsStr>>(exe: &str, dir: &Path, args: &[S], stdin: &str, limit: Duration) -> Bounded {
+    run_exe_bounded_env(exe, dir, args, stdin, limit, &[])
+}
+
+fn run_exe_bounded_env<S: AsRef<OsStr>>(
+    exe: &str,
+    dir: &Path,
+    args: &[S],
+    stdin: &str,
+    limit: Duration,
+    env: &[(&str, &str)],
+) -> Bounded {
     let started = Instant::now();
     let mut child = Command::new(exe)
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .env_remove("RUST_BACKTRACE")
         // Error output is compared as plain text: a FORCE_COLOR in the caller's environment

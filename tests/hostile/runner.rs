@@ -410,7 +410,7 @@ fn bad_settings_are_clear_per_case_failures() {
         ("// @seed: -1", "line 1: @seed needs an unsigned integer, got '-1'".into()),
         ("// @seed: 18446744073709551616", "line 1: @seed needs an unsigned integer, got '18446744073709551616'".into()),
         ("// @exit: 0\n// @exit: 0", "line 2: @exit is set twice (first on line 1)".into()),
-        ("// @allow-writes: yes", "line 1: unknown setting @allow-writes (known: @exit, @args, @seed, @timeout, @skip, @allow-read, @allow-write, @max-heap)".into()),
+        ("// @allow-writes: yes", "line 1: unknown setting @allow-writes (known: @exit, @args, @seed, @timeout, @skip, @allow-read, @allow-write, @allow-env, @env, @max-heap)".into()),
         ("// @allow-write: /", "line 1: @allow-write: '/' is an absolute path; a case grants paths relative to its own directory (the suite's root is .)".into()),
         ("// @allow-read: ..", "line 1: @allow-read: '..' is outside the suite's root; a case may grant only what is under it (the suite's root is .)".into()),
         ("// @max-heap: 1", "line 1: @max-heap needs a heap limit in MB from 8 to 4294967295, got '1'".into()),
