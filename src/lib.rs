@@ -19,6 +19,7 @@
 //! A host that loads extensions once and calls the functions they export, typed, with
 //! deadlines and memory limits per call, uses [`host`] instead (see `examples/plugin_host.rs`).
 
+pub mod coverage;
 pub mod golden;
 pub mod host;
 pub mod loader;

@@ -41,6 +41,9 @@ struct RunFlags {
     /// Cap on each guest's linear memory in MB.
     #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u32).range(1..=4096))]
     max_guest_mb: Option<u32>,
+    /// Used by `wasmcap test --coverage`: write this run's coverage profile into DIR.
+    #[arg(long, value_name = "DIR", hide = true)]
+    coverage_dir: Option<PathBuf>,
 }
 
 impl RunFlags {
@@ -61,6 +64,7 @@ impl RunFlags {
                 // Checked by parse_env_names when the flag was read.
                 Some(names) => wasmcap::extension::EnvGrant::from_flag(names.as_deref()).unwrap_or_default(),
             },
+            coverage: self.coverage_dir.clone(),
             ..Default::default()
         }
     }
@@ -130,6 +134,15 @@ struct TestArgs {
     /// Let every case write files (all, or a comma-separated list, relative to here).
     #[arg(long, value_name = "PATHS", num_args = 0..=1, require_equals = true)]
     allow_write: Option<Option<String>>,
+    /// Pass these environment variables (all, or a comma-separated list of names) on to every
+    /// case and let it read them; a case otherwise sees only what its @env sets.
+    #[arg(long, value_name = "NAMES", num_args = 0..=1, require_equals = true, value_parser = parse_env_names)]
+    allow_env: Option<Option<String>>,
+    /// Collect the code coverage of the modules the cases run and write DIR/lcov.info (default
+    /// DIR: coverage), with a summary after the report.
+    #[arg(long, value_name = "DIR", num_args = 0..=1, require_equals = true, default_missing_value = "coverage",
+          conflicts_with = "watch")]
+    coverage: Option<PathBuf>,
     /// The report on stdout: pretty, tap (TAP 13) or junit (JUnit XML).
     #[arg(long, value_name = "FORMAT", default_value = "pretty")]
     reporter: wasmcap::golden::Format,
@@ -170,6 +183,12 @@ impl TestArgs {
             seed: self.seed,
             read: grant("--allow-read", self.allow_read)?,
             write: grant("--allow-write", self.allow_write)?,
+            env: match &self.allow_env {
+                None => wasmcap::extension::EnvGrant::Denied,
+                // Checked by parse_env_names when the flag was read.
+                Some(names) => wasmcap::extension::EnvGrant::from_flag(names.as_deref()).unwrap_or_default(),
+            },
+            coverage: None,
         };
         // A shuffle without a seed gets a fresh one, printed so that the order can be repeated.
         let shuffle = match self.shuffle {
@@ -188,6 +207,7 @@ impl TestArgs {
             color: wasmcap::golden::color_wanted(std::io::stdout().is_terminal()),
             fail_fast: self.fail_fast,
             shuffle,
+            coverage: self.coverage,
         })
     }
 }

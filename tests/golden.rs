@@ -16,6 +16,8 @@ fn main() {
         seed: None,
         read: Default::default(),
         write: Default::default(),
+        env: Default::default(),
+        coverage: None,
     };
     let cases = discover(std::slice::from_ref(&root)).expect("tests/golden is readable").cases;
     assert!(cases.len() >= 30, "the golden suite should have at least 30 cases, found {}", cases.len());

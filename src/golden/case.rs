@@ -29,6 +29,10 @@ pub struct RunConfig {
     pub read: SuiteGrant,
     /// `wasmcap test --allow-write`, for every case.
     pub write: SuiteGrant,
+    /// `wasmcap test --allow-env`: these variables of the runner's environment reach every case.
+    pub env: wasmcap_extension::EnvGrant,
+    /// Where each case writes its coverage profile (`wasmcap test --coverage`).
+    pub coverage: Option<PathBuf>,
 }
 
 /// Why a case failed.
@@ -117,7 +121,8 @@ pub fn run_case(case: &Case, config: &RunConfig) -> anyhow::Result<Outcome> {
     }
 
     let mut command = Command::new(&config.exe);
-    command.current_dir(dir).env("NO_COLOR", "1").env_remove("FORCE_COLOR").env_remove("RUST_BACKTRACE");
+    command.current_dir(dir);
+    let env_flag = environment(&mut command, config, &settings);
     match case.kind {
         Kind::Script => {
             command.arg("run");
@@ -136,8 +141,12 @@ pub fn run_case(case: &Case, config: &RunConfig) -> anyhow::Result<Outcome> {
     };
     command.args(grant("--allow-read", &config.read, settings.allow_read.as_ref())?);
     command.args(grant("--allow-write", &config.write, settings.allow_write.as_ref())?);
+    command.args(env_flag);
     if let Some(mb) = settings.max_heap_mb {
         command.args(["--max-heap", &mb.to_string()]);
+    }
+    if let Some(dir) = &config.coverage {
+        command.arg(format!("--coverage-dir={}", dir.display()));
     }
     match case.kind {
         Kind::Script => {
@@ -216,6 +225,61 @@ pub fn run_case(case: &Case, config: &RunConfig) -> anyhow::Result<Outcome> {
         _ => None,
     };
     Ok(Outcome::Failed(Failure { problem, actual, diff }))
+}
+
+/// The variables that locale and time formatting follow: passed on as the runner has them,
+/// so that a case formats dates and numbers as a script run by hand would.
+const FORMATTING_VARIABLES: &[&str] = &["LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE", "LC_MONETARY", "LC_MESSAGES", "TZ"];
+
+/// Sets the case's environment on `command` and returns its `--allow-env` flag, if any.
+///
+/// A case's environment is not the runner's, which in CI holds secrets: it starts empty and
+/// gets only the formatting variables, what `wasmcap test --allow-env` passes on, and what the
+/// case's own `@env` sets. So a case's `@allow-env`, which is untrusted like the rest of it,
+/// can grant itself only what the person running the suite let through.
+fn environment(command: &mut Command, config: &RunConfig, settings: &super::Settings) -> Option<String> {
+    use wasmcap_extension::EnvGrant;
+    command.env_clear().env("NO_COLOR", "1");
+    for name in FORMATTING_VARIABLES {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    let mut bare = false;
+    let mut names: Vec<String> = Vec::new();
+    match &config.env {
+        EnvGrant::Denied => {}
+        EnvGrant::All => {
+            command.envs(std::env::vars_os().filter(|(name, _)| name != "FORCE_COLOR" && name != "RUST_BACKTRACE"));
+            bare = true;
+        }
+        EnvGrant::Names(list) => {
+            for name in list {
+                if let Some(value) = std::env::var_os(name) {
+                    command.env(name, value);
+                }
+                names.push(name.clone());
+            }
+        }
+    }
+    for (name, value) in &settings.env {
+        command.env(name, value);
+        names.push(name.clone());
+    }
+    match &settings.allow_env {
+        Some(None) => bare = true,
+        Some(Some(list)) => names.extend(list.iter().cloned()),
+        None => {}
+    }
+    names.sort();
+    names.dedup();
+    if bare {
+        Some("--allow-env".to_string())
+    } else if names.is_empty() {
+        None
+    } else {
+        Some(format!("--allow-env={}", names.join(",")))
+    }
 }
 
 /// Waits for the case until it exits (its status), or stops it when the timeout passes or its

@@ -16,6 +16,9 @@
 //! // @allow-read: a, b    file grants (bare: the suite's root), relative to the case's
 //! // @allow-write: out    directory and confined to the suite's root (see grants.rs)
 //! // @max-heap: 64        V8 heap limit in MB
+//! // @env: A=1 B=two      variables set in the case's environment (and readable by it)
+//! // @allow-env: A, B     variables it may read (bare: all): of its own environment, which
+//! //                      holds only what @env sets and `wasmcap test --allow-env` passes on
 //! ```
 //!
 //! In `.out` files `[WILDCARD]` matches any text, newlines included, and `[WILDLINE]` the

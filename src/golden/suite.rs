@@ -31,6 +31,8 @@ pub struct SuiteOptions {
     pub fail_fast: Option<usize>,
     /// Run the cases in an order shuffled with this seed.
     pub shuffle: Option<u64>,
+    /// Collect coverage and write `lcov.info` into this directory.
+    pub coverage: Option<PathBuf>,
 }
 
 /// The most scripts without a `.out` named in the note about them.
@@ -66,6 +68,12 @@ pub fn run_suite(options: &SuiteOptions) -> anyhow::Result<Summary> {
         reporter.plan(cases.len());
     }
 
+    // Each case's process writes its coverage profile here; the report merges them.
+    let profiles = match &options.coverage {
+        Some(_) => Some(tempfile::Builder::new().prefix("wasmcap-coverage-").tempdir()?),
+        None => None,
+    };
+    let run_config = RunConfig { coverage: profiles.as_ref().map(|dir| dir.path().to_path_buf()), ..options.run.clone() };
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let state = Mutex::new((Summary::default(), Vec::<CaseReport>::new(), reporters));
@@ -77,7 +85,7 @@ pub fn run_suite(options: &SuiteOptions) -> anyhow::Result<Summary> {
                 while !stop.load(Ordering::SeqCst) {
                     let Some(case) = cases.get(next.fetch_add(1, Ordering::SeqCst)) else { break };
                     let case_started = Instant::now();
-                    let outcome = run_case(case, &options.run);
+                    let outcome = run_case(case, &run_config);
                     let elapsed = case_started.elapsed();
                     let verdict = verdict(case, outcome, options.update);
                     let report = CaseReport {
@@ -120,6 +128,16 @@ pub fn run_suite(options: &SuiteOptions) -> anyhow::Result<Summary> {
             bail!("no case ran: {which} skipped");
         }
     }
+    if let (Some(out_dir), Some(profiles)) = (&options.coverage, &profiles) {
+        let report = crate::coverage::report(profiles.path(), out_dir)?;
+        let text = coverage_summary(&report, &base);
+        // The machine-readable reports own stdout.
+        if options.format == Format::Pretty {
+            print!("{text}");
+        } else {
+            eprint!("{text}");
+        }
+    }
     Ok(summary)
 }
 
@@ -140,6 +158,17 @@ fn verdict(case: &Case, outcome: anyhow::Result<Outcome>, update: bool) -> Verdi
         }
         Err(e) => Verdict::Failed { why: printable(&format!("{e:#}")), kind: "error", diff: None },
     }
+}
+
+/// What `--coverage` prints after the report: where lcov.info is, the table, and the
+/// modules left out.
+fn coverage_summary(report: &crate::coverage::Report, base: &Path) -> String {
+    let mut text = format!("\ncoverage ({}):\n", shown(&report.lcov));
+    text.push_str(&crate::coverage::summary_table(&report.files, base));
+    for why in &report.left_out {
+        text.push_str(&format!("note: not in the coverage: {}\n", printable(why)));
+    }
+    text
 }
 
 /// Says once, on stderr, which scripts were not run for want of a `.out` file.

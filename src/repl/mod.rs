@@ -25,7 +25,6 @@ mod commands;
 mod completion;
 mod editor;
 mod idle;
-mod inspector;
 mod interrupt;
 mod piped;
 mod printer;
@@ -40,7 +39,7 @@ use std::time::Duration;
 use anyhow::{Context as _, anyhow};
 
 use commands::is_command;
-use inspector::exception_text;
+use crate::runtime::inspector::exception_text;
 use interrupt::Interrupter;
 use session::{Driven, Outcome, Session};
 

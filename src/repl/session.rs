@@ -8,7 +8,7 @@ use anyhow::{anyhow, bail};
 use deno_core::PollEventLoopOptions;
 use deno_core::serde_json::{Value, json};
 
-use super::inspector::{InspectorClient, call_argument, exception_text, into_result};
+use crate::runtime::inspector::{InspectorClient, call_argument, exception_text, into_result};
 use super::interrupt::Interrupter;
 use super::print_error;
 use crate::runtime::format_core_error;
@@ -78,7 +78,7 @@ impl Session {
         let output = options.output.clone();
         let mut runtime = Runtime::new(options)?;
         runtime.call_with_inspect(HOOKS_JS).map_err(|e| anyhow!("the REPL's setup script failed: {e:#}"))?;
-        let mut inspector = InspectorClient::connect(&mut runtime);
+        let mut inspector = InspectorClient::connect(runtime.js_runtime());
         inspector.call("Runtime.enable", json!({}))?;
         let context_id = inspector
             .context_id()

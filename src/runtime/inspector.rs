@@ -1,5 +1,6 @@
-//! A client of V8's inspector on the runtime's own thread, and the Chrome DevTools Protocol
-//! (CDP) values the REPL reads and passes: responses, exception details, call arguments.
+//! A client of V8's inspector on the runtime's own thread (the REPL's evaluation and
+//! completion, `--coverage`'s profiler), and the Chrome DevTools Protocol (CDP) values they
+//! read and pass: responses, exception details, call arguments.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -9,10 +10,8 @@ use anyhow::{Context as _, anyhow};
 use deno_core::serde_json::{self, Value, json};
 use deno_core::{InspectorMsg, InspectorMsgKind, InspectorSessionKind, JsRuntimeInspector, LocalInspectorSession};
 
-use crate::Runtime;
-
 /// A CDP `CallArgument` that passes the value a `RemoteObject` describes.
-pub(super) fn call_argument(object: &Value) -> Value {
+pub(crate) fn call_argument(object: &Value) -> Value {
     if let Some(id) = object.get("objectId") {
         json!({ "objectId": id })
     } else if let Some(unserializable) = object.get("unserializableValue") {
@@ -25,7 +24,7 @@ pub(super) fn call_argument(object: &Value) -> Value {
 }
 
 /// What a CDP `ExceptionDetails` says: the exception's description, else the message.
-pub(super) fn exception_text(details: &Value) -> String {
+pub(crate) fn exception_text(details: &Value) -> String {
     details["exception"]["description"]
         .as_str()
         .or_else(|| details["text"].as_str())
@@ -34,7 +33,7 @@ pub(super) fn exception_text(details: &Value) -> String {
 }
 
 /// The `result` of a CDP response, or its `error` as an `Err`.
-pub(super) fn into_result(response: Value) -> anyhow::Result<Value> {
+pub(crate) fn into_result(response: Value) -> anyhow::Result<Value> {
     match response.get("error") {
         Some(error) => Err(anyhow!("inspector error: {}", error["message"].as_str().unwrap_or("unknown"))),
         None => Ok(response.get("result").cloned().unwrap_or(Value::Null)),
@@ -43,7 +42,7 @@ pub(super) fn into_result(response: Value) -> anyhow::Result<Value> {
 
 /// A client of V8's inspector on the runtime's own thread: posts CDP requests and collects the
 /// responses V8 sends back (at once, or later for evaluations that await).
-pub(super) struct InspectorClient {
+pub(crate) struct InspectorClient {
     session: LocalInspectorSession,
     inbox: Rc<RefCell<Inbox>>,
     next_id: i32,
@@ -57,8 +56,7 @@ struct Inbox {
 }
 
 impl InspectorClient {
-    pub(super) fn connect(runtime: &mut Runtime) -> Self {
-        let js = runtime.js_runtime();
+    pub(crate) fn connect(js: &mut deno_core::JsRuntime) -> Self {
         js.maybe_init_inspector();
         let inbox = Rc::new(RefCell::new(Inbox::default()));
         let sink = inbox.clone();
@@ -82,23 +80,23 @@ impl InspectorClient {
     }
 
     /// The execution context V8 announced (after `Runtime.enable`).
-    pub(super) fn context_id(&self) -> Option<u64> {
+    pub(crate) fn context_id(&self) -> Option<u64> {
         self.inbox.borrow().context_id
     }
 
-    pub(super) fn post(&mut self, method: &str, params: Value) -> i32 {
+    pub(crate) fn post(&mut self, method: &str, params: Value) -> i32 {
         let id = self.next_id;
         self.next_id += 1;
         self.session.post_message(id, method, Some(params));
         id
     }
 
-    pub(super) fn take_response(&self, id: i32) -> Option<Value> {
+    pub(crate) fn take_response(&self, id: i32) -> Option<Value> {
         self.inbox.borrow_mut().responses.remove(&id)
     }
 
     /// A request V8 answers before `post` returns (anything that does not await a promise).
-    pub(super) fn call(&mut self, method: &str, params: Value) -> anyhow::Result<Value> {
+    pub(crate) fn call(&mut self, method: &str, params: Value) -> anyhow::Result<Value> {
         let id = self.post(method, params);
         let response = self.take_response(id).ok_or_else(|| anyhow!("the inspector did not answer {method}"))?;
         into_result(response).with_context(|| format!("{method} failed"))

@@ -1,7 +1,9 @@
 //! The runtime: one V8 isolate with wasmcap's prelude, ops and module loader.
 
+mod coverage;
 mod errors;
 mod eval;
+pub(crate) mod inspector;
 mod limits;
 mod script;
 mod source_line;
@@ -68,6 +70,9 @@ pub struct Options {
     pub owns_process: bool,
     /// The environment variables `process.env` shows (`--allow-env`): none by default.
     pub env: wasmcap_extension::EnvGrant,
+    /// Collect V8's precise coverage of the modules loaded from files, and write it to a new
+    /// file in this directory when the runtime is dropped (see [`crate::coverage`]).
+    pub coverage: Option<std::path::PathBuf>,
 }
 
 /// Caps every guest's linear memory (all `WebAssembly.Memory` objects) at `mb` MiB. V8 takes
@@ -130,6 +135,8 @@ fn init_v8() {
 }
 
 pub struct Runtime {
+    /// Declared before `js`: its inspector session must end before the isolate does.
+    coverage: Option<coverage::Collector>,
     js: JsRuntime,
     /// What `run` runs (taken while it runs), and its module specifier.
     script: Script,
@@ -207,6 +214,12 @@ impl Runtime {
             create_params: Some(create_params),
             ..Default::default()
         });
+        // Before any module of the script is compiled: V8 counts blocks only in code compiled
+        // after coverage started.
+        let coverage = match options.coverage {
+            Some(dir) => Some(coverage::Collector::start(&mut js, dir).context("cannot start collecting coverage")?),
+            None => None,
+        };
         js.op_state().borrow_mut().put(wasmcap_extension::RequireAccess(loader.packages()));
         limits::handle_fatal_oom(js.v8_isolate(), options.max_heap_mb, options.owns_process);
         let stopped = StopSignal::default();
@@ -232,6 +245,7 @@ impl Runtime {
         };
         let (stopped_for_gc, isolate_for_gc) = (stopped.clone(), js.v8_isolate().thread_safe_handle());
         let mut runtime = Runtime {
+            coverage,
             js,
             script,
             main,
@@ -514,6 +528,16 @@ impl Runtime {
         Ok(())
     }
 
+    /// Writes the coverage collected so far (with [`Options::coverage`]) and stops collecting;
+    /// dropping the runtime does the same, printing a warning if it fails.
+    pub fn write_coverage(&mut self) -> anyhow::Result<()> {
+        let Some(mut collector) = self.coverage.take() else { return Ok(()) };
+        // A stopped script (process.exit, a limit) leaves V8 terminating: the inspector runs no
+        // script, but let it work on a settled isolate.
+        self.js.v8_isolate().cancel_terminate_execution();
+        collector.write(&self.sources).map(|_| ())
+    }
+
     /// Whether the script called `process.exit()`, and the exit code it asked for.
     pub fn exit_status(&self) -> (bool, i32) {
         let state = self.js.op_state();
@@ -523,3 +547,10 @@ impl Runtime {
     }
 }
 
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Err(e) = self.write_coverage() {
+            eprintln!("warning: the coverage of this run was not written: {e:#}");
+        }
+    }
+}
