@@ -277,11 +277,13 @@ fn the_repl_stops_each_evaluation_at_its_deadline_and_goes_on() {
 #[test]
 fn the_repl_survives_running_out_of_memory_within_the_same_limit() {
     let s = Scratch::new();
-    // Each loop fills what the budget leaves; were the limit raised for good after a stop,
-    // later loops would hold more than the first.
+    // Each loop fills what the budget leaves; were the limit raised for good after a stop
+    // (a stop gives V8 at least 64 MB more to unwind in), the second loop would hold several
+    // times what the first did. With `a` still alive it holds less (about 0.6-0.8 of it);
+    // where the stop lands varies with garbage-collection timing, hence the margin.
     let input = "const a = []; for (;;) a.push({ x: a.length })\n\
                  let b = []; for (;;) b.push({ x: b.length })\n\
-                 b.length <= a.length\n\
+                 b.length < 1.5 * a.length || [a.length, b.length]\n\
                  let c = []; for (;;) c.push(new Array(1000).fill(c.length))\n\
                  'still here'\n";
     let run = s.run(&["repl", "--max-heap", "16"], input);
