@@ -15,6 +15,8 @@ use crate::coverage::{FunctionCoverage, Profile, ScriptCoverage};
 pub(super) struct Collector {
     inspector: InspectorClient,
     dir: PathBuf,
+    /// Whether V8's debugger is enabled (see `script_source`).
+    debugger: bool,
 }
 
 impl Collector {
@@ -24,13 +26,20 @@ impl Collector {
         let mut inspector = InspectorClient::connect(js);
         inspector.call("Profiler.enable", json!({}))?;
         inspector.call("Profiler.startPreciseCoverage", json!({ "callCount": true, "detailed": true }))?;
-        // For the text of code compiled outside the module loader (a CommonJS module, which
-        // `require` compiles wrapped in a function).
-        inspector.call("Debugger.enable", json!({}))?;
-        // With a debugger attached, a `debugger;` statement would pause the script for a
-        // front-end that is not there: forever.
-        inspector.call("Debugger.setSkipAllPauses", json!({ "skip": true }))?;
-        Ok(Collector { inspector, dir })
+        Ok(Collector { inspector, dir, debugger: false })
+    }
+
+    /// The text V8 compiled for a script the module loader did not load (a CommonJS module,
+    /// which `require` compiles wrapped in a function). Asked of V8's debugger, enabled only
+    /// now that the script has run: attached during the run, it would slow the script down,
+    /// and a `debugger;` statement would pause it for a front-end that is not there.
+    fn script_source(&mut self, script_id: &str) -> anyhow::Result<Option<String>> {
+        if !self.debugger {
+            self.inspector.call("Debugger.enable", json!({}))?;
+            self.debugger = true;
+        }
+        let reply = self.inspector.call("Debugger.getScriptSource", json!({ "scriptId": script_id }))?;
+        Ok(reply.get("scriptSource").and_then(Value::as_str).map(String::from))
     }
 
     /// Takes the coverage of the modules loaded from files (with the text V8 compiled, which
@@ -43,11 +52,10 @@ impl Collector {
         for script in scripts.into_iter().filter(|script| script.url.starts_with("file://")) {
             let source = match sources.text(&script.url) {
                 Some(text) => text.to_string(),
-                None => {
-                    let reply = self.inspector.call("Debugger.getScriptSource", json!({ "scriptId": script.script_id }))?;
-                    let Some(text) = reply.get("scriptSource").and_then(Value::as_str) else { continue };
-                    text.to_string()
-                }
+                None => match self.script_source(&script.script_id)? {
+                    Some(text) => text,
+                    None => continue,
+                },
             };
             covered.push(ScriptCoverage { url: script.url, source, functions: script.functions });
         }
