@@ -59,11 +59,7 @@ impl RunFlags {
             max_heap_mb: self.max_heap.map(|mb| mb as usize),
             timeout: self.timeout,
             owns_process: true,
-            env: match &self.allow_env {
-                None => wasmcap::extension::EnvGrant::Denied,
-                // Checked by parse_env_names when the flag was read.
-                Some(names) => wasmcap::extension::EnvGrant::from_flag(names.as_deref()).unwrap_or_default(),
-            },
+            env: env_grant(&self.allow_env),
             coverage: self.coverage_dir.clone(),
             ..Default::default()
         }
@@ -83,6 +79,15 @@ const MAX_TIMEOUT_SECS: f64 = u32::MAX as f64;
 
 fn parse_env_names(text: &str) -> Result<String, String> {
     wasmcap::extension::EnvGrant::from_flag(Some(text)).map(|_| text.to_string())
+}
+
+/// The grant an `--allow-env[=NAMES]` flag (`run`'s or `test`'s) gives.
+fn env_grant(flag: &Option<Option<String>>) -> wasmcap::extension::EnvGrant {
+    match flag {
+        None => wasmcap::extension::EnvGrant::Denied,
+        // Checked by parse_env_names when the flag was read.
+        Some(names) => wasmcap::extension::EnvGrant::from_flag(names.as_deref()).unwrap_or_default(),
+    }
 }
 
 fn parse_seconds(text: &str) -> Result<Duration, String> {
@@ -183,11 +188,7 @@ impl TestArgs {
             seed: self.seed,
             read: grant("--allow-read", self.allow_read)?,
             write: grant("--allow-write", self.allow_write)?,
-            env: match &self.allow_env {
-                None => wasmcap::extension::EnvGrant::Denied,
-                // Checked by parse_env_names when the flag was read.
-                Some(names) => wasmcap::extension::EnvGrant::from_flag(names.as_deref()).unwrap_or_default(),
-            },
+            env: env_grant(&self.allow_env),
             coverage: None,
         };
         // A shuffle without a seed gets a fresh one, printed so that the order can be repeated.
