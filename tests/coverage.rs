@@ -183,3 +183,23 @@ fn a_commonjs_module_is_counted_in_its_own_lines() {
          BRF:0\nBRH:0\nDA:1,1\nDA:2,1\nDA:3,0\nDA:4,1\nLF:4\nLH:3\n"
     );
 }
+
+#[test]
+fn packages_and_wasmcaps_own_modules_are_not_reported() {
+    let s = Scratch::new();
+    s.write("suite/node_modules/pkg/package.json", "{\"name\": \"pkg\", \"type\": \"module\", \"exports\": \"./index.js\"}\n");
+    s.write("suite/node_modules/pkg/index.js", "export const double = (n) => n * 2;\n");
+    s.write(
+        "suite/main.js",
+        "import { double } from 'pkg';\nimport { Monocypher } from 'wasmcap:monocypher';\nimport { twoSum } from 'wasmcap:twosum';\n\
+         console.log(double(2), typeof Monocypher, twoSum([1, 2], 3));\n",
+    );
+    s.write("suite/main.out", "4 function [ 0, 1 ]\n");
+    let run = s.run(&["test", "--coverage", "suite"], "");
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let lcov = std::fs::read_to_string(s.path().join("coverage/lcov.info")).unwrap();
+    let files: Vec<&str> = lcov.lines().filter_map(|l| l.strip_prefix("SF:")).collect();
+    let root = s.path().canonicalize().unwrap();
+    assert_eq!(files, [format!("{}/suite/main.js", root.display())], "{lcov}");
+    assert!(!run.stdout.contains("note:"), "{}", run.stdout);
+}
