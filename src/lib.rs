@@ -27,6 +27,7 @@ pub mod npm;
 pub mod plain_file;
 pub mod repl;
 pub mod runtime;
+mod syntax_check;
 
 pub use deno_core;
 pub use wasmcap_extension as extension;

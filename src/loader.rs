@@ -17,6 +17,7 @@ use deno_core::{
 };
 use deno_error::{JsErrorBox, JsErrorClass};
 
+use crate::syntax_check;
 use crate::runtime::{ImportSite, Sources};
 
 /// Names of the public `wasmcap:` modules, for help texts and the REPL. They live in the
@@ -331,8 +332,8 @@ impl WasmcapLoader {
                 ModuleType::Json => (syntax_check::Kind::Json, "JSON"),
                 _ => (syntax_check::Kind::Module, "JavaScript"),
             };
-            if let Err(position) = syntax_check::check(code.to_string(), kind) {
-                let at = position.map(|(line, column)| format!(" (line {line}, column {column})")).unwrap_or_default();
+            if let Err(rejection) = syntax_check::check(code.to_string(), kind) {
+                let at = rejection.at.map(|(line, column)| format!(" (line {line}, column {column})")).unwrap_or_default();
                 return Err(JsErrorBox::new("SyntaxError", format!("'{shown}'{from} is not valid {what}{at}")));
             }
         }
@@ -357,116 +358,4 @@ fn read_module(target: &crate::permissions::Target) -> std::io::Result<Vec<u8>> 
         return Err(std::io::Error::other(format!("it is larger than {MAX_MODULE_BYTES} bytes")));
     }
     crate::permissions::read_bounded(&mut file, MAX_MODULE_BYTES)
-}
-
-/// Parse checks for imported files, in a V8 isolate of their own on a thread of their own.
-/// V8's SyntaxError quotes the offending token; an imported file's text must not reach the
-/// script that way (`import("./notes.js")` would read its first bad word), so an imported
-/// module is parsed here first and a parse error is reported by position only. The main
-/// script is not checked: it is the user's own choice, and V8's message helps them.
-mod syntax_check {
-    use std::sync::mpsc::{Receiver, Sender, channel};
-    use std::sync::{Mutex, OnceLock};
-
-    use deno_core::v8;
-
-    #[derive(Clone, Copy)]
-    pub enum Kind {
-        Module,
-        Json,
-    }
-
-    /// `Err(Some((line, column)))` (1-based) for a parse error; `Err(None)` if it could not
-    /// be checked or has no position.
-    pub type Verdict = Result<(), Option<(usize, usize)>>;
-
-    type Request = (String, Kind, Sender<Verdict>);
-
-    static CHECKER: OnceLock<Mutex<Option<Sender<Request>>>> = OnceLock::new();
-
-    pub fn check(source: String, kind: Kind) -> Verdict {
-        let checker = CHECKER.get_or_init(|| {
-            let (requests, inbox) = channel::<Request>();
-            let started = std::thread::Builder::new().name("wasmcap-syntax-check".into()).spawn(move || serve(inbox));
-            Mutex::new(started.ok().map(|_| requests))
-        });
-        let (reply, verdict) = channel();
-        let sent = match checker.lock() {
-            Ok(sender) => sender.as_ref().is_some_and(|s| s.send((source, kind, reply)).is_ok()),
-            Err(_) => false,
-        };
-        if !sent {
-            return Err(None);
-        }
-        verdict.recv().unwrap_or(Err(None))
-    }
-
-    fn serve(inbox: Receiver<Request>) {
-        let mut isolate = v8::Isolate::new(v8::CreateParams::default());
-        let context = {
-            v8::scope!(let scope, &mut isolate);
-            let context = v8::Context::new(scope, Default::default());
-            v8::Global::new(scope, context)
-        };
-        for (source, kind, reply) in inbox {
-            let verdict = {
-                v8::scope_with_context!(let scope, &mut isolate, &context);
-                check_one(scope, &source, kind)
-            };
-            let _ = reply.send(verdict);
-        }
-    }
-
-    fn check_one(scope: &mut v8::PinScope, source: &str, kind: Kind) -> Verdict {
-        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-        let Some(text) = v8::String::new(scope, source) else { return Err(None) };
-        v8::tc_scope!(let tc, scope);
-        let parsed = match kind {
-            Kind::Module => {
-                let name = v8::String::new(tc, "module").map(Into::into);
-                let Some(name) = name else { return Err(None) };
-                let origin = v8::ScriptOrigin::new(tc, name, 0, 0, false, 0, None, false, false, true, None);
-                let mut compiled = v8::script_compiler::Source::new(text, Some(&origin));
-                v8::script_compiler::compile_module(tc, &mut compiled).is_some()
-            }
-            Kind::Json => v8::json::parse(tc, text).is_some(),
-        };
-        if parsed {
-            return Ok(());
-        }
-        match kind {
-            Kind::Module => {
-                let Some(message) = tc.message() else { return Err(None) };
-                let line = message.get_line_number(tc).unwrap_or(0);
-                Err((line > 0).then(|| (line, message.get_start_column() + 1)))
-            }
-            // JSON.parse's message says "at position N" (and quotes the text): keep the position.
-            Kind::Json => {
-                let said = tc.exception().map(|e| e.to_rust_string_lossy(tc)).unwrap_or_default();
-                let position = said
-                    .split("at position ")
-                    .nth(1)
-                    .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next()?.parse::<usize>().ok());
-                Err(position.map(|at| line_and_column(source, at)))
-            }
-        }
-    }
-
-    /// 1-based line and column of UTF-16 offset `at` in `text`.
-    fn line_and_column(text: &str, at: usize) -> (usize, usize) {
-        let (mut line, mut column, mut offset) = (1, 1, 0);
-        for c in text.chars() {
-            if offset >= at {
-                break;
-            }
-            offset += c.len_utf16();
-            if c == '\n' {
-                line += 1;
-                column = 1;
-            } else {
-                column += 1;
-            }
-        }
-        (line, column)
-    }
 }

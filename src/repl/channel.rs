@@ -29,8 +29,6 @@ pub(super) enum FromEditor {
     Input(Input),
     /// Tab: the completions of `line` at byte `pos`, and where they start.
     Complete { line: String, pos: usize, answer: SyncSender<(usize, Vec<String>)> },
-    /// Enter: whether V8 finds that `code` ends too early (`1 +`, `if (x)`).
-    EndsTooEarly { code: String, answer: SyncSender<bool> },
 }
 
 /// From the runtime thread to the editor thread, after each [`Input`].

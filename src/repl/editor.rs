@@ -28,7 +28,7 @@ use super::channel::{FromEditor, Input, Next, ask};
 use super::commands::is_command;
 use super::interrupt::Interrupter;
 use super::printer::Printer;
-use super::syntax;
+use super::is_complete_input;
 
 /// How long Ctrl+C at the prompt waits for the runtime thread before it interrupts what that
 /// thread runs (a timer callback that does not return).
@@ -187,11 +187,7 @@ impl Completer for ReplHelper {
 impl Validator for ReplHelper {
     fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
         let input = ctx.input();
-        let complete = is_command(input)
-            || (syntax::is_complete(input)
-                // Unanswered: the scan's word is good enough (V8 reports what it finds wrong).
-                && !ask(&self.to_runtime, |answer| FromEditor::EndsTooEarly { code: input.to_string(), answer })
-                    .unwrap_or(false));
+        let complete = is_command(input) || is_complete_input(input);
         Ok(if complete { ValidationResult::Valid(None) } else { ValidationResult::Incomplete })
     }
 }

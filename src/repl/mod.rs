@@ -97,9 +97,10 @@ enum Flow {
 
 /// Whether `code` is a whole input (Enter evaluates it) or more lines should follow: while
 /// brackets, strings, template literals or comments are open (a scan that needs no parser), and
-/// while V8 finds that the code ends too early (`1 +`, `if (x)`), as Node does.
-fn is_complete_input(code: &str, session: &mut Session) -> bool {
-    syntax::is_complete(code) && !session.ends_too_early(code)
+/// while V8 finds that the code ends too early (`1 +`, `if (x)`), as Node does. V8 is asked on
+/// a thread of its own (see `syntax_check`), never the runtime's, which may be busy.
+pub(super) fn is_complete_input(code: &str) -> bool {
+    syntax::is_complete(code) && !crate::syntax_check::ends_too_early(code)
 }
 
 /// Writes `text` and a newline to `output`'s stderr side: every error and warning the REPL
@@ -206,7 +207,7 @@ impl Repl {
         }
         chunk.push_str(line);
         chunk.push('\n');
-        if is_complete_input(chunk, self.session()?) {
+        if is_complete_input(chunk) {
             self.eval_input(&std::mem::take(chunk)).await
         } else {
             Ok(Flow::Continue)

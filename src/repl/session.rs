@@ -183,22 +183,6 @@ impl Session {
         Ok(probe.get("exceptionDetails").is_none().then_some(wrapped))
     }
 
-    /// Whether V8 fails to parse `code` only because it ends too early. Compiling runs nothing.
-    pub(super) fn ends_too_early(&mut self, code: &str) -> bool {
-        let probe = self.inspector.call(
-            "Runtime.compileScript",
-            json!({
-                "expression": code,
-                "sourceURL": "",
-                "persistScript": false,
-                "executionContextId": self.context_id,
-            }),
-        );
-        probe.is_ok_and(|probe| {
-            exception_text(&probe["exceptionDetails"]).starts_with("SyntaxError: Unexpected end of input")
-        })
-    }
-
     /// Stores an evaluation's value as `_` (or a thrown value as `_error`) and returns it
     /// inspected, as `console.log` would show it.
     pub(super) fn record(&mut self, object: &Value, thrown: bool) -> String {

@@ -44,10 +44,6 @@ pub(super) fn run(make_options: MakeOptions, history: Option<PathBuf>) -> anyhow
                     let _ = answer.send(repl.session()?.complete(&line, pos));
                     continue;
                 }
-                Waited::Message(FromEditor::EndsTooEarly { code, answer }) => {
-                    let _ = answer.send(repl.session()?.ends_too_early(&code));
-                    continue;
-                }
                 // A callback called `process.exit()` while the editor reads a line: that thread
                 // cannot be woken, so put the terminal back for it.
                 Waited::Exit(code) => {

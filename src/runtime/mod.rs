@@ -123,7 +123,7 @@ unsafe extern "C" fn check_work_heap(
 
 /// Once per process, before the first isolate: V8's Wasm trap handler lets compiled Wasm use
 /// guard pages instead of explicit bounds checks (deno_core does not enable it).
-fn init_v8() {
+pub(crate) fn init_v8() {
     V8_STARTED.call_once(|| {
         v8::V8::enable_web_assembly_trap_handler(true);
         let pages = MAX_GUEST_PAGES.load(Ordering::SeqCst);
